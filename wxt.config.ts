@@ -1,0 +1,31 @@
+import { defineConfig } from 'wxt';
+import react from '@vitejs/plugin-react';
+
+// Hosts the vault may call without asking: the three providers and local servers (Ollama, LM Studio,
+// the test upstream). Any other key host is requested as an optional permission when the key is saved.
+const providerHosts = [
+  'https://api.openai.com/*',
+  'https://api.anthropic.com/*',
+  'https://generativelanguage.googleapis.com/*',
+  'http://localhost/*',
+  'http://127.0.0.1/*',
+];
+
+export default defineConfig({
+  modules: ['@wxt-dev/webextension-polyfill'],
+  vite: () => ({ plugins: [react()] }),
+  manifestVersion: 3,
+  manifest: ({ browser }) => ({
+    name: 'OKAP Wallet',
+    description: 'Let apps use your AI provider keys through scoped, revocable OKAP tokens, without handing the keys over.',
+    permissions: ['storage', 'alarms', 'unlimitedStorage'],
+    host_permissions: providerHosts,
+    optional_host_permissions: ['https://*/*', 'http://*/*'],
+    // hash-wasm's Argon2id needs WebAssembly compilation in extension pages and the worker.
+    // Approval and options pages are not web-accessible, so no web page can frame them.
+    content_security_policy: { extension_pages: "script-src 'self' 'wasm-unsafe-eval'; object-src 'self'" },
+    ...(browser === 'firefox' && {
+      browser_specific_settings: { gecko: { id: 'wallet@okap.dev', strict_min_version: '128.0' } },
+    }),
+  }),
+});
