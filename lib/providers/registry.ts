@@ -1,11 +1,8 @@
 import type { ProviderAdapter } from './types';
+import type { KeyKind } from './kinds';
 import { openai, openaiCompatible } from './openai';
 import { anthropic } from './anthropic';
 import { google } from './google';
-
-/** The kinds of key a user can add; each names the adapter that speaks its wire format. */
-export const keyKinds = ['openai', 'anthropic', 'google', 'openai-compatible'] as const;
-export type KeyKind = (typeof keyKinds)[number];
 
 const adapters: Record<KeyKind, ProviderAdapter> = {
   openai,
@@ -17,11 +14,3 @@ const adapters: Record<KeyKind, ProviderAdapter> = {
 export function adapterFor(kind: KeyKind): ProviderAdapter {
   return adapters[kind];
 }
-
-/** Human names for the key form's "Provider" combobox. */
-export const keyKindNames: Record<KeyKind, string> = {
-  openai: 'OpenAI',
-  anthropic: 'Anthropic',
-  google: 'Google Gemini',
-  'openai-compatible': 'OpenAI-compatible',
-};

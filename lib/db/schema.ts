@@ -1,0 +1,38 @@
+import Dexie, { type DexieOptions, type Table } from 'dexie';
+import type { Sealed } from '../vault/aead';
+
+/** Small singletons (vault header, lockout, settings), each parsed with its own schema on read. */
+export interface MetaRow {
+  id: string;
+  value: unknown;
+}
+
+export interface KeyRow {
+  id: string;
+  /** Which adapter speaks this key's wire format. */
+  kind: string;
+  /** OKAP provider id apps ask for (`openai`, `groq`, …). */
+  providerId: string;
+  label: string;
+  /** Empty: the provider's own API. */
+  baseUrl: string;
+  /** What the UI may show: `sk-…a1b2`. Never more of the key. */
+  mask: string;
+  /** 1 for the default key of its provider (IndexedDB cannot index booleans). */
+  isDefault: 0 | 1;
+  createdAt: number;
+  updatedAt: number;
+  /** The key itself, sealed with the data key, the row id bound as associated data. */
+  secret: Sealed;
+}
+
+/** The only place that knows Dexie. Versions are declarative; never edit a shipped one, add the next. */
+export class VaultDb extends Dexie {
+  meta!: Table<MetaRow, string>;
+  keys!: Table<KeyRow, string>;
+
+  constructor(name = 'okap-vault', options?: DexieOptions) {
+    super(name, options);
+    this.version(1).stores({ meta: 'id', keys: 'id, providerId' });
+  }
+}
