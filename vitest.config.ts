@@ -20,7 +20,6 @@ export default defineConfig({
           hookTimeout: 120_000,
           // One Chromium at a time: the machine has two cores.
           fileParallelism: false,
-          globalSetup: ['test/e2e/global-setup.ts'],
         },
       },
     ],

@@ -1,2 +1,5 @@
 import { createRoot } from 'react-dom/client';
-createRoot(document.getElementById('root')!).render(<p>OKAP</p>);
+import '@/components/styles.css';
+import { Popup } from './Popup';
+
+createRoot(document.getElementById('root')!).render(<Popup />);

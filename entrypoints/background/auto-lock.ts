@@ -1,0 +1,20 @@
+import { browser } from 'wxt/browser';
+import type { Vault } from '@/lib/vault/vault';
+
+const ALARM = 'auto-lock';
+
+/** One alarm at the auto-lock deadline; when it fires early (activity moved the deadline), it is set again. */
+export function autoLock(vault: Vault) {
+  async function schedule(): Promise<void> {
+    const deadline = await vault.lockDeadline();
+    if (deadline === undefined) await browser.alarms.clear(ALARM);
+    else await browser.alarms.create(ALARM, { when: deadline });
+  }
+
+  browser.alarms.onAlarm.addListener(async (alarm) => {
+    if (alarm.name !== ALARM) return;
+    if (!(await vault.checkAutoLock())) await schedule();
+  });
+
+  return { schedule };
+}

@@ -1,0 +1,70 @@
+import { useState, type FormEvent } from 'react';
+import { ErrorText, messageOf } from '@/components/ErrorText';
+import { keyKindNames, keyKinds, type KeyKind } from '@/lib/providers/kinds';
+import { callVault } from '@/utils/vault-client';
+import { requestHostFor } from './host-permission';
+
+export function KeyForm({ onSaved }: { onSaved: () => void }) {
+  const [kind, setKind] = useState<KeyKind>('openai');
+  const [label, setLabel] = useState('');
+  const [secret, setSecret] = useState('');
+  const [baseUrl, setBaseUrl] = useState('');
+  const [error, setError] = useState<string>();
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    setError(undefined);
+    try {
+      if (!(await requestHostFor(baseUrl.trim()))) {
+        setError('The vault needs permission to reach that Base URL.');
+        return;
+      }
+      await callVault('addKey', { kind, label, secret, baseUrl });
+      setLabel('');
+      setSecret('');
+      setBaseUrl('');
+      onSaved();
+    } catch (failure) {
+      setError(messageOf(failure));
+    }
+  }
+
+  const needsBaseUrl = kind === 'openai-compatible';
+  return (
+    <form onSubmit={submit} className="stack card" aria-label="Add a key">
+      <h3>Add a key</h3>
+      <label>
+        Provider
+        <select value={kind} onChange={(e) => setKind(e.target.value as KeyKind)}>
+          {keyKinds.map((k) => (
+            <option key={k} value={k}>
+              {keyKindNames[k]}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        Label
+        <input value={label} maxLength={100} placeholder="Work, Personal…" onChange={(e) => setLabel(e.target.value)} />
+      </label>
+      <label>
+        API key
+        <input type="password" autoComplete="off" spellCheck={false} value={secret} onChange={(e) => setSecret(e.target.value)} />
+      </label>
+      <label>
+        Base URL
+        <input
+          type="url"
+          value={baseUrl}
+          required={needsBaseUrl}
+          placeholder={needsBaseUrl ? 'https://api.groq.com/openai/v1' : 'Optional: the provider’s own API'}
+          onChange={(e) => setBaseUrl(e.target.value)}
+        />
+      </label>
+      <button type="submit" disabled={!secret}>
+        Save key
+      </button>
+      <ErrorText error={error} />
+    </form>
+  );
+}

@@ -1,0 +1,56 @@
+import { z } from 'zod';
+import { keyEditSchema, newKeySchema, type KeySummary } from '../vault/keys';
+import { settingsPatchSchema, type Settings } from '../vault/settings';
+import type { VaultStatus } from '../vault/vault';
+import type { ImportChange } from '../vault/backup';
+import type { KeyCheckResult } from '../vault/key-check';
+
+const passphrase = z.string().max(1024);
+const id = z.string().min(1).max(100);
+
+/**
+ * What extension pages may ask the background, with the schema each request is parsed with.
+ * The background refuses every one of these from anything but an extension page.
+ */
+export const vaultApi = {
+  status: z.undefined(),
+  create: z.object({ passphrase }),
+  unlock: z.object({ passphrase }),
+  lock: z.undefined(),
+  listKeys: z.undefined(),
+  addKey: newKeySchema,
+  editKey: keyEditSchema.extend({ id }),
+  replaceKey: z.object({ id, secret: z.string().max(4096) }),
+  deleteKey: z.object({ id }),
+  setDefaultKey: z.object({ id }),
+  testKey: z.object({ id }),
+  updateSettings: settingsPatchSchema,
+  changePassphrase: z.object({ current: passphrase, next: passphrase }),
+  exportBackup: z.object({ passphrase }),
+  previewImport: z.object({ text: z.string(), passphrase, mode: z.enum(['merge', 'replace']) }),
+  applyImport: z.object({ planId: id }),
+  resetVault: z.object({ confirm: z.literal('RESET') }),
+} as const;
+
+export interface VaultApiResults {
+  status: VaultStatus;
+  create: VaultStatus;
+  unlock: VaultStatus;
+  lock: VaultStatus;
+  listKeys: KeySummary[];
+  addKey: KeySummary;
+  editKey: KeySummary;
+  replaceKey: KeySummary;
+  deleteKey: null;
+  setDefaultKey: null;
+  testKey: KeyCheckResult;
+  updateSettings: Settings;
+  changePassphrase: null;
+  exportBackup: { fileName: string; text: string };
+  previewImport: { planId: string; changes: ImportChange[] };
+  applyImport: null;
+  resetVault: VaultStatus;
+}
+
+export type VaultMethod = keyof typeof vaultApi;
+export type VaultParams<M extends VaultMethod> = z.input<(typeof vaultApi)[M]>;
