@@ -25,7 +25,10 @@ export default defineConfig({
     // Approval and options pages are not web-accessible, so no web page can frame them.
     content_security_policy: { extension_pages: "script-src 'self' 'wasm-unsafe-eval'; object-src 'self'" },
     ...(browser === 'firefox' && {
-      browser_specific_settings: { gecko: { id: 'wallet@okap.dev', strict_min_version: '128.0' } },
+      browser_specific_settings: {
+        // Usage records never leave the browser (or the user's own vault server).
+        gecko: { id: 'wallet@okap.dev', strict_min_version: '128.0', data_collection_permissions: { required: ['none'] } },
+      },
     }),
   }),
 });

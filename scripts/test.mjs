@@ -1,0 +1,44 @@
+#!/usr/bin/env node
+// `npm test`: every check the project makes, in order, ending with one line `N passed, N failed`
+// for the whole run. The type check, lint, builds and the Firefox lint each count as one test.
+import { spawnSync } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
+
+const steps = [
+  ['type check', 'npx', ['tsc', '--noEmit', '-p', '.']],
+  ['lint', 'npx', ['eslint', '.']],
+  ['chrome build', 'npx', ['wxt', 'build']],
+  ['firefox build', 'npx', ['wxt', 'build', '-b', 'firefox']],
+  ['firefox lint (web-ext)', 'npx', ['web-ext', 'lint', '--source-dir', '.output/firefox-mv3', '--warnings-as-errors=false']],
+];
+
+let passed = 0;
+let failed = 0;
+for (const [name, command, args] of steps) {
+  console.log(`\n▶ ${name}`);
+  const { status } = spawnSync(command, args, { stdio: 'inherit' });
+  if (status === 0) passed++;
+  else {
+    failed++;
+    console.log(`✗ ${name} failed`);
+  }
+}
+
+const report = '.output/vitest.json';
+rmSync(report, { force: true });
+console.log('\n▶ vitest');
+const vitest = spawnSync('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...process.argv.slice(2)], {
+  stdio: 'inherit',
+});
+try {
+  const results = JSON.parse(readFileSync(report, 'utf8'));
+  passed += results.numPassedTests;
+  failed += results.numFailedTests + (results.numFailedTestSuites ?? 0);
+} catch {
+  failed++;
+  console.log('✗ vitest wrote no report');
+}
+if (vitest.status !== 0 && failed === 0) failed++;
+
+console.log(`\n${passed} passed, ${failed} failed`);
+process.exit(failed === 0 ? 0 : 1);
