@@ -17,7 +17,21 @@ export const providerIdSchema = z
 
 const notBlank = (text: string): boolean => text.trim().length > 0;
 
-const listItemSchema = z.string().max(MAX_LIST_ITEM_LENGTH).refine(notBlank, 'must not be empty');
+/**
+ * Control characters and bidirectional overrides let a name display as something it is not
+ * ("Trusted App" reversed in the approval window), so labels a person reads may not hold them.
+ */
+const DECEPTIVE = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
+/** Free text may break lines; nothing else of the above. */
+const DECEPTIVE_IN_TEXT = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
+const plainLabel = (text: string): boolean => !DECEPTIVE.test(text);
+const PLAIN_MESSAGE = 'must not contain control or text-direction characters';
+
+const listItemSchema = z
+  .string()
+  .max(MAX_LIST_ITEM_LENGTH)
+  .refine(notBlank, 'must not be empty')
+  .refine(plainLabel, PLAIN_MESSAGE);
 
 /** Duplicates are harmless to accept but would show twice in the approval window, so they are merged. */
 export const stringListSchema = z
@@ -47,7 +61,10 @@ export const expiresSchema = z.union([z.iso.datetime({ offset: true }), z.iso.da
 /** Responses always carry a full date-time. */
 export const expiresDateTimeSchema = z.iso.datetime({ offset: true });
 
-export const reasonSchema = z.string().max(MAX_REASON_LENGTH);
+export const reasonSchema = z
+  .string()
+  .max(MAX_REASON_LENGTH)
+  .refine((text) => !DECEPTIVE_IN_TEXT.test(text), PLAIN_MESSAGE);
 
 function isHttpUrl(text: string): boolean {
   try {
@@ -66,7 +83,11 @@ export const httpUrlSchema = z.string().max(MAX_URL_LENGTH).refine(isHttpUrl, 'e
  * reports, never anything in here.
  */
 export const clientSchema = z.object({
-  name: z.string().max(MAX_CLIENT_NAME_LENGTH).refine(notBlank, 'must not be empty'),
+  name: z
+    .string()
+    .max(MAX_CLIENT_NAME_LENGTH)
+    .refine(notBlank, 'must not be empty')
+    .refine(plainLabel, PLAIN_MESSAGE),
   url: httpUrlSchema.optional(),
   callback: httpUrlSchema.optional(),
 });

@@ -54,3 +54,6 @@ export {
   type OkapRequestError,
 } from './okap-error';
 export { parseOkapRequest, type ParseOkapRequestResult } from './parse';
+export { parseUntrusted, type UntrustedResult } from './untrusted';
+export { snapshot, type SnapshotResult } from './snapshot';
+export { formatPath } from './path';

@@ -1,9 +1,9 @@
-import type { z } from 'zod';
 import type { OkapRequestError } from './okap-error';
-import { formatPath, type PathSegment } from './path';
+import type { PathSegment } from './path';
 import { okapRequestSchema, type OkapRequest } from './request';
 import { looksLikeShorthand, normalizeShorthand, okapShorthandSchema } from './shorthand';
 import { snapshot } from './snapshot';
+import { failure, zodFailure } from './untrusted';
 import { isSupportedVersion, unsupportedVersionMessage } from './versions';
 
 export type ParseOkapRequestResult = { ok: true; request: OkapRequest } | { ok: false; error: OkapRequestError };
@@ -34,17 +34,16 @@ function parse(input: unknown, now: Date): ParseOkapRequestResult {
 
   if (looksLikeShorthand(value)) {
     const parsed = okapShorthandSchema.safeParse(value);
-    if (!parsed.success) return failFromZod(parsed.error);
+    if (!parsed.success) return rejected(zodFailure(parsed.error));
     return checkExpiry(normalizeShorthand(parsed.data), now, () => ['expires']);
   }
 
   const fields = value as Record<string, unknown>;
   if (!Object.hasOwn(fields, 'okap') && !Object.hasOwn(fields, 'authorization_details')) return fail([], NOT_A_REQUEST);
   // The version first: a request for another major version may mean something else by every other field.
-  if (!Object.hasOwn(fields, 'okap')) return fail(['okap'], `required: ${unsupportedVersionMessage(undefined)}`);
   if (!isSupportedVersion(fields.okap)) return fail(['okap'], unsupportedVersionMessage(fields.okap));
   const parsed = okapRequestSchema.safeParse(value);
-  if (!parsed.success) return failFromZod(parsed.error);
+  if (!parsed.success) return rejected(zodFailure(parsed.error));
   return checkExpiry(parsed.data, now, (index) => ['authorization_details', index, 'expires']);
 }
 
@@ -61,17 +60,10 @@ function checkExpiry(request: OkapRequest, now: Date, pathOf: (index: number) =>
   return { ok: true, request };
 }
 
-function failFromZod(error: z.ZodError): ParseOkapRequestResult {
-  const issue = error.issues[0];
-  if (issue === undefined) return fail([], 'the request is not valid');
-  const missing = issue.code === 'invalid_type' && issue.message.endsWith('received undefined');
-  return fail(issue.path, missing ? `required (expected ${issue.expected})` : issue.message);
+function fail(segments: readonly PropertyKey[], message: string): ParseOkapRequestResult {
+  return rejected(failure(segments, message));
 }
 
-function fail(segments: readonly PropertyKey[], message: string): ParseOkapRequestResult {
-  const path = formatPath(segments);
-  return {
-    ok: false,
-    error: { code: 'invalid_request', message: path === '' ? message : `${path}: ${message}`, path },
-  };
+function rejected({ path, message }: { path: string; message: string }): ParseOkapRequestResult {
+  return { ok: false, error: { code: 'invalid_request', message, path } };
 }

@@ -34,13 +34,13 @@ export function looksLikeShorthand(value: object): boolean {
 }
 
 export function normalizeShorthand(shorthand: OkapShorthand): OkapRequest {
-  const { client, type: _type, ...fields } = shorthand;
-  const detail: AuthorizationDetail = { type: AI_MODEL_ACCESS, ...dropUndefined(fields) };
+  const detail: AuthorizationDetail = { type: AI_MODEL_ACCESS, provider: shorthand.provider };
+  if (shorthand.models !== undefined) detail.models = shorthand.models;
+  if (shorthand.capabilities !== undefined) detail.capabilities = shorthand.capabilities;
+  if (shorthand.limits !== undefined) detail.limits = shorthand.limits;
+  if (shorthand.expires !== undefined) detail.expires = shorthand.expires;
+  if (shorthand.reason !== undefined) detail.reason = shorthand.reason;
   const request: OkapRequest = { okap: OKAP_VERSION, authorization_details: [detail] };
-  if (client !== undefined) request.client = client;
+  if (shorthand.client !== undefined) request.client = shorthand.client;
   return request;
-}
-
-function dropUndefined<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }

@@ -16,6 +16,8 @@ export function isSupportedVersion(version: unknown): version is string {
 }
 
 export function unsupportedVersionMessage(version: unknown): string {
+  const supported = `this vault supports ${SUPPORTED_VERSIONS.join(' and ')}`;
+  if (version === undefined) return `required: the OKAP version, for example "1.0"; ${supported}`;
   // Quote only a short slice: the message is shown to a person and must not echo a huge string back.
   const shown =
     typeof version === 'string'
@@ -25,5 +27,5 @@ export function unsupportedVersionMessage(version: unknown): string {
         : Array.isArray(version)
           ? 'array'
           : typeof version;
-  return `Unsupported OKAP version ${shown}: this vault supports ${SUPPORTED_VERSIONS.join(' and ')}`;
+  return `unsupported OKAP version ${shown}; ${supported}`;
 }
