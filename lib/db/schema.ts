@@ -1,4 +1,5 @@
 import Dexie, { type DexieOptions, type Table } from 'dexie';
+import type { Grant } from '../grants/types';
 import type { Sealed } from '../vault/aead';
 
 /** Small singletons (vault header, lockout, settings), each parsed with its own schema on read. */
@@ -26,13 +27,20 @@ export interface KeyRow {
   secret: Sealed;
 }
 
+export interface GrantRow extends Grant {
+  /** The token itself, sealed with the data key, so `getGrants()` can hand it back to its own origin. */
+  token: Sealed;
+}
+
 /** The only place that knows Dexie. Versions are declarative; never edit a shipped one, add the next. */
 export class VaultDb extends Dexie {
   meta!: Table<MetaRow, string>;
   keys!: Table<KeyRow, string>;
+  grants!: Table<GrantRow, string>;
 
   constructor(name = 'okap-vault', options?: DexieOptions) {
     super(name, options);
     this.version(1).stores({ meta: 'id', keys: 'id, providerId' });
+    this.version(2).stores({ grants: 'id, &tokenHash, origin' });
   }
 }

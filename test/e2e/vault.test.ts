@@ -128,7 +128,7 @@ describe('the vault in a real browser', () => {
     // Make the last activity 31 minutes old (the default interval is 30), as if the browser had sat idle.
     await page.evaluate(async () => {
       const { 'vault-session': state } = await chrome.storage.session.get('vault-session');
-      await chrome.storage.session.set({ 'vault-session': { ...state, lastActivity: Date.now() - 31 * 60_000 } });
+      await chrome.storage.session.set({ 'vault-session': { ...(state as object), lastActivity: Date.now() - 31 * 60_000 } });
     });
     await ext.stopWorker();
     await page.reload();

@@ -1,0 +1,134 @@
+import { okapError, type OkapError, type OkapRequest } from '../protocol';
+import { deniedResponse } from '../protocol';
+
+export interface PendingApproval {
+  id: string;
+  /** The browser's word for the requesting site. */
+  origin: string;
+  request: OkapRequest;
+  createdAt: number;
+}
+
+/** What the person decided, as the background applies it. */
+export type Outcome<T> = { approved: T } | { error: OkapError };
+
+export interface QueueOptions {
+  now?: () => number;
+  /** An unanswered request is denied with `timeout` after this long. */
+  timeoutMs?: number;
+  /** This many denials from one origin within `denialWindowMs`… */
+  denialsToThrottle?: number;
+  denialWindowMs?: number;
+  /** …block it for this long. */
+  throttleMs?: number;
+}
+
+interface Entry<T> extends PendingApproval {
+  settle: (outcome: Outcome<T>) => void;
+  timer: ReturnType<typeof setTimeout>;
+}
+
+/**
+ * Requests waiting for a person, from every tab, in arrival order. Anti-abuse as the best wallets do it:
+ * one pending request per origin, and an origin that keeps getting denied is made to wait.
+ */
+export class ApprovalQueue<T> {
+  private readonly entries = new Map<string, Entry<T>>();
+  private readonly denials = new Map<string, number[]>();
+  private readonly blockedUntil = new Map<string, number>();
+  private readonly listeners = new Set<() => void>();
+  private readonly now: () => number;
+  private readonly options: Required<Omit<QueueOptions, 'now'>>;
+
+  constructor(options: QueueOptions = {}) {
+    this.now = options.now ?? Date.now;
+    this.options = {
+      timeoutMs: options.timeoutMs ?? 10 * 60_000,
+      denialsToThrottle: options.denialsToThrottle ?? 3,
+      denialWindowMs: options.denialWindowMs ?? 30_000,
+      throttleMs: options.throttleMs ?? 60_000,
+    };
+  }
+
+  onChange(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private changed(): void {
+    for (const listener of this.listeners) listener();
+  }
+
+  list(): PendingApproval[] {
+    return [...this.entries.values()].map(({ id, origin, request, createdAt }) => ({ id, origin, request, createdAt }));
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /** Queues a request; resolves when the person decides, the window closes, or time runs out. */
+  submit(origin: string, request: OkapRequest): Promise<Outcome<T>> {
+    const blocked = this.blockedUntil.get(origin) ?? 0;
+    if (blocked > this.now()) {
+      const seconds = Math.ceil((blocked - this.now()) / 1000);
+      return Promise.resolve({ error: okapError('throttled', `Too many denied requests from this site. Try again in ${seconds} s.`) });
+    }
+    if ([...this.entries.values()].some((entry) => entry.origin === origin)) {
+      return Promise.resolve({ error: okapError('already_pending', 'This site already has a request waiting for the user.') });
+    }
+    return new Promise((resolve) => {
+      const id = crypto.randomUUID();
+      const timer = setTimeout(
+        () => this.finish(id, { error: okapError('timeout', 'The user did not answer in time.') }),
+        this.options.timeoutMs,
+      );
+      this.entries.set(id, { id, origin, request, createdAt: this.now(), settle: resolve, timer });
+      this.changed();
+    });
+  }
+
+  approve(id: string, approved: T): boolean {
+    return this.finish(id, { approved });
+  }
+
+  deny(id: string, reason?: string): boolean {
+    const entry = this.entries.get(id);
+    if (!entry) return false;
+    this.recordDenial(entry.origin);
+    const response = deniedResponse(reason);
+    return this.finish(id, { error: okapError('user_denied', 'The user denied the request.', { response }) });
+  }
+
+  /** Everything still waiting is denied: the approval window was closed. */
+  denyAll(): void {
+    for (const id of [...this.entries.keys()]) this.deny(id);
+  }
+
+  /** Ends one request with an error that is not the person's denial (e.g. the page went away). */
+  fail(id: string, error: OkapError): boolean {
+    return this.finish(id, { error });
+  }
+
+  private finish(id: string, outcome: Outcome<T>): boolean {
+    const entry = this.entries.get(id);
+    if (!entry) return false;
+    clearTimeout(entry.timer);
+    this.entries.delete(id);
+    entry.settle(outcome);
+    this.changed();
+    return true;
+  }
+
+  private recordDenial(origin: string): void {
+    const now = this.now();
+    const recent = (this.denials.get(origin) ?? []).filter((at) => now - at < this.options.denialWindowMs);
+    recent.push(now);
+    if (recent.length >= this.options.denialsToThrottle) {
+      this.blockedUntil.set(origin, now + this.options.throttleMs);
+      this.denials.delete(origin);
+    } else {
+      this.denials.set(origin, recent);
+    }
+  }
+}

@@ -1,0 +1,78 @@
+import type { GrantRow, VaultDb } from '../db/schema';
+import { grantedResponse, type GrantedAuthorizationDetail, type GrantedResponse, type OkapClient } from '../protocol';
+import { openText, sealText } from '../vault/aead';
+import { hashToken, newToken } from './token';
+import type { Grant, GrantLookup } from './types';
+
+const tokenAd = (id: string) => `grant:${id}`;
+
+function withoutToken(row: GrantRow): Grant {
+  const { token: _token, ...grant } = row;
+  return grant;
+}
+
+export const isLive = (grant: Grant, now: number) => grant.revokedAt === 0 && grant.expiresAt > now;
+
+/** Grants: issued on approval, found by token hash, revoked by the user or given up by the app. */
+export class GrantStore implements GrantLookup {
+  constructor(
+    private readonly db: VaultDb,
+    private readonly dataKey: () => Uint8Array,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async issue(origin: string, client: OkapClient, details: GrantedAuthorizationDetail[]): Promise<{ grant: Grant; response: GrantedResponse }> {
+    const token = newToken();
+    const id = crypto.randomUUID();
+    const row: GrantRow = {
+      id,
+      origin,
+      client,
+      details,
+      tokenHash: hashToken(token),
+      token: sealText(this.dataKey(), tokenAd(id), token),
+      createdAt: this.now(),
+      expiresAt: Math.max(...details.map((d) => Date.parse(d.expires))),
+      revokedAt: 0,
+    };
+    await this.db.grants.add(row);
+    return { grant: withoutToken(row), response: grantedResponse(token, details) };
+  }
+
+  async findByToken(token: string): Promise<Grant | undefined> {
+    const row = await this.db.grants.where('tokenHash').equals(hashToken(token)).first();
+    return row && withoutToken(row);
+  }
+
+  /** An origin's live grants as the spec's granted responses, tokens included: they are that origin's own. */
+  async responsesFor(origin: string): Promise<GrantedResponse[]> {
+    const rows = await this.db.grants.where('origin').equals(origin).toArray();
+    const now = this.now();
+    const key = this.dataKey();
+    return rows
+      .filter((row) => isLive(row, now))
+      .sort((a, b) => a.createdAt - b.createdAt)
+      .map((row) => grantedResponse(openText(key, tokenAd(row.id), row.token), row.details));
+  }
+
+  async list(): Promise<Grant[]> {
+    const rows = await this.db.grants.orderBy('id').toArray();
+    return rows.map(withoutToken).sort((a, b) => b.createdAt - a.createdAt);
+  }
+
+  /** The user revokes from the dashboard. Returns the grant so its origin's pages can be told. */
+  async revoke(id: string): Promise<Grant | undefined> {
+    const row = await this.db.grants.get(id);
+    if (!row || row.revokedAt !== 0) return row && withoutToken(row);
+    const revokedAt = this.now();
+    await this.db.grants.update(id, { revokedAt });
+    return { ...withoutToken(row), revokedAt };
+  }
+
+  /** An app gives up a token. Only a token of the caller's own origin can be given up. */
+  async revokeToken(origin: string, token: string): Promise<Grant | undefined> {
+    const grant = await this.findByToken(token);
+    if (!grant || grant.origin !== origin) return undefined;
+    return this.revoke(grant.id);
+  }
+}
