@@ -11,6 +11,8 @@ const providerHosts = [
   'http://127.0.0.1/*',
 ];
 
+const webPages = ['http://*/*', 'https://*/*'];
+
 export default defineConfig({
   modules: ['@wxt-dev/webextension-polyfill'],
   vite: () => ({ plugins: [react()] }),
@@ -19,6 +21,11 @@ export default defineConfig({
     name: 'OKAP Wallet',
     description: 'Let apps use your AI provider keys through scoped, revocable OKAP tokens, without handing the keys over.',
     permissions: ['storage', 'alarms', 'unlimitedStorage'],
+    // Both are unlisted scripts, so what every page loads carries no framework runtime.
+    content_scripts: [
+      { matches: webPages, js: ['okap-inpage.js'], run_at: 'document_start', all_frames: true, world: 'MAIN' },
+      { matches: webPages, js: ['okap-bridge.js'], run_at: 'document_start', all_frames: true },
+    ],
     host_permissions: providerHosts,
     optional_host_permissions: ['https://*/*', 'http://*/*'],
     // hash-wasm's Argon2id needs WebAssembly compilation in extension pages and the worker.

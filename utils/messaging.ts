@@ -10,6 +10,10 @@ type VaultProtocol = {
 interface BroadcastProtocol {
   /** The background tells every extension page when the vault locks, unlocks or is reset. */
   vaultChanged(status: VaultStatus): void;
+  /** The queue of requests waiting for approval changed. */
+  approvalsChanged(): void;
+  /** A grant was issued or revoked. */
+  grantsChanged(): void;
 }
 
 export const vaultMessaging = defineExtensionMessaging<VaultProtocol>();

@@ -1,40 +1,66 @@
-import { browser } from 'wxt/browser';
+import { ApprovalQueue } from '@/lib/approvals/queue';
+import { accessService } from '@/lib/approvals/service';
 import { VaultDb } from '@/lib/db/schema';
+import { GrantStore } from '@/lib/grants/store';
 import type { VaultMethod } from '@/lib/messages/vault-api';
+import { pageApi } from '@/lib/page-api/service';
+import type { GrantedResponse } from '@/lib/protocol';
+import { KeyStore } from '@/lib/vault/keys';
 import { vaultService } from '@/lib/vault/service';
 import { Vault } from '@/lib/vault/vault';
 import { broadcastMessaging } from '@/utils/messaging';
+import { approvalWindow } from './approval-window';
 import { autoLock } from './auto-lock';
+import { localBaseUrl } from './local-base-url';
+import { pagePorts } from './page-ports';
 import { browserSessionStore } from './session-store';
 import { registerVaultHandlers } from './vault-handlers';
 
 /** Methods after which every open extension page should redraw its lock state. */
 const STATE_CHANGES = new Set<VaultMethod>(['create', 'unlock', 'lock', 'resetVault']);
+const GRANT_CHANGES = new Set<VaultMethod>(['approve', 'revokeGrant', 'resetVault']);
 
 export default defineBackground(() => {
   const db = new VaultDb();
-  const vault = new Vault({
-    db,
-    session: browserSessionStore,
-    onChange: () => void announce(),
-  });
+  const vault = new Vault({ db, session: browserSessionStore, onChange: () => void announce() });
   const lockTimer = autoLock(vault);
   const ready = vault.restore().then(() => lockTimer.schedule());
+  const dataKey = () => vault.requireKey();
+  const grants = new GrantStore(db, dataKey);
+  const keys = new KeyStore(db, dataKey);
+  const queue = new ApprovalQueue<GrantedResponse>();
+  const window = approvalWindow(queue);
 
   async function announce(): Promise<void> {
     await lockTimer.schedule();
-    const status = await vault.status();
     // No open page means nobody to tell.
-    await broadcastMessaging.sendMessage('vaultChanged', status).catch(() => undefined);
+    await broadcastMessaging.sendMessage('vaultChanged', await vault.status()).catch(() => undefined);
   }
 
-  registerVaultHandlers(vaultService({ db, vault, fetch: (...args) => fetch(...args) }), {
+  const ports = pagePorts(
+    pageApi({
+      queue,
+      grants,
+      isUnlocked: () => vault.isUnlocked,
+      showApprovals: async () => {
+        await ready;
+        await window.show();
+      },
+      announceRevoked: (origin, token) => ports.announceRevoked(origin, token),
+    }),
+  );
+
+  const handlers = {
+    ...vaultService({ db, vault, fetch: (...args) => fetch(...args) }),
+    ...accessService({ queue, grants, keys, vault, baseUrlFor: localBaseUrl, announceRevoked: (o, t) => ports.announceRevoked(o, t) }),
+  };
+  registerVaultHandlers(handlers, {
     ready,
     afterEach: async (method) => {
+      if (GRANT_CHANGES.has(method)) void broadcastMessaging.sendMessage('grantsChanged', undefined).catch(() => undefined);
       if (STATE_CHANGES.has(method)) return;
       await vault.touch();
       await lockTimer.schedule();
     },
   });
-  void browser.runtime.getPlatformInfo();
 });

@@ -1,9 +1,9 @@
 import type { Runtime } from 'webextension-polyfill';
 import { browser } from 'wxt/browser';
 import type { Reply } from '@/lib/messages/reply';
-import { vaultApi, type VaultMethod } from '@/lib/messages/vault-api';
+import { vaultApi, type VaultHandlers, type VaultMethod } from '@/lib/messages/vault-api';
 import { VaultError } from '@/lib/vault/errors';
-import type { vaultService } from '@/lib/vault/service';
+import { DecisionError } from '@/lib/approvals/decision';
 import { vaultMessaging } from '@/utils/messaging';
 import { ZodError } from 'zod';
 
@@ -14,6 +14,7 @@ function fromExtensionPage(sender: Runtime.MessageSender): boolean {
 
 export function toReplyError(error: unknown): Reply<never> {
   if (error instanceof VaultError) return { ok: false, error: { code: error.code, message: error.message, retryAt: error.retryAt } };
+  if (error instanceof DecisionError) return { ok: false, error: { code: error.code, message: error.message } };
   if (error instanceof ZodError) {
     const issue = error.issues[0];
     return { ok: false, error: { code: 'invalid_input', message: issue?.message ?? 'Invalid input', path: issue?.path.join('.') } };
@@ -24,7 +25,7 @@ export function toReplyError(error: unknown): Reply<never> {
 }
 
 export function registerVaultHandlers(
-  service: ReturnType<typeof vaultService>,
+  service: VaultHandlers<VaultMethod>,
   hooks: { ready: Promise<void>; afterEach: (method: VaultMethod) => Promise<void> },
 ) {
   for (const method of Object.keys(vaultApi) as VaultMethod[]) {

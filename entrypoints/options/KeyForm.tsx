@@ -4,8 +4,8 @@ import { keyKindNames, keyKinds, type KeyKind } from '@/lib/providers/kinds';
 import { callVault } from '@/utils/vault-client';
 import { requestHostFor } from './host-permission';
 
-export function KeyForm({ onSaved }: { onSaved: () => void }) {
-  const [kind, setKind] = useState<KeyKind>('openai');
+export function KeyForm({ onSaved, initialKind = 'openai' }: { onSaved: () => void; initialKind?: KeyKind }) {
+  const [kind, setKind] = useState<KeyKind>(initialKind);
   const [label, setLabel] = useState('');
   const [secret, setSecret] = useState('');
   const [baseUrl, setBaseUrl] = useState('');

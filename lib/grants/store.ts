@@ -69,6 +69,12 @@ export class GrantStore implements GrantLookup {
     return { ...withoutToken(row), revokedAt };
   }
 
+  /** The token of a grant, to tell its origin's pages which token stopped working. */
+  async tokenOf(id: string): Promise<string | undefined> {
+    const row = await this.db.grants.get(id);
+    return row && openText(this.dataKey(), tokenAd(row.id), row.token);
+  }
+
   /** An app gives up a token. Only a token of the caller's own origin can be given up. */
   async revokeToken(origin: string, token: string): Promise<Grant | undefined> {
     const grant = await this.findByToken(token);

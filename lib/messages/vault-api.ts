@@ -4,6 +4,9 @@ import { settingsPatchSchema, type Settings } from '../vault/settings';
 import type { VaultStatus } from '../vault/vault';
 import type { ImportChange } from '../vault/backup';
 import type { KeyCheckResult } from '../vault/key-check';
+import { decisionSchema } from '../approvals/decision';
+import type { ApprovalView } from '../approvals/view';
+import type { Grant } from '../grants/types';
 
 const passphrase = z.string().max(1024);
 const id = z.string().min(1).max(100);
@@ -30,6 +33,11 @@ export const vaultApi = {
   previewImport: z.object({ text: z.string(), passphrase, mode: z.enum(['merge', 'replace']) }),
   applyImport: z.object({ planId: id }),
   resetVault: z.object({ confirm: z.literal('RESET') }),
+  pendingApprovals: z.undefined(),
+  approve: decisionSchema,
+  deny: z.object({ id }),
+  listGrants: z.undefined(),
+  revokeGrant: z.object({ id }),
 } as const;
 
 export interface VaultApiResults {
@@ -50,7 +58,17 @@ export interface VaultApiResults {
   previewImport: { planId: string; changes: ImportChange[] };
   applyImport: null;
   resetVault: VaultStatus;
+  pendingApprovals: ApprovalView[];
+  approve: null;
+  deny: null;
+  listGrants: Grant[];
+  revokeGrant: null;
 }
 
 export type VaultMethod = keyof typeof vaultApi;
 export type VaultParams<M extends VaultMethod> = z.input<(typeof vaultApi)[M]>;
+
+/** The methods the approval window and the Apps page use; the rest belong to the vault itself. */
+export type AccessMethod = 'pendingApprovals' | 'approve' | 'deny' | 'listGrants' | 'revokeGrant';
+
+export type VaultHandlers<K extends VaultMethod> = { [M in K]: (params: VaultParams<M>) => Promise<VaultApiResults[M]> };

@@ -1,0 +1,5 @@
+import { createRoot } from 'react-dom/client';
+import '@/components/styles.css';
+import { ApprovePage } from './ApprovePage';
+
+createRoot(document.getElementById('root')!).render(<ApprovePage />);

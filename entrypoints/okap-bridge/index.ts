@@ -1,0 +1,59 @@
+import { PORT_NAME, TO_BRIDGE, TO_PAGE } from '@/lib/page-api/wire';
+
+/** While a call waits (an approval can take minutes), ping so the browser keeps the worker alive. */
+const KEEPALIVE_MS = 20_000;
+
+interface Port {
+  postMessage(message: unknown): void;
+  onMessage: { addListener(listener: (message: unknown) => void): void };
+  onDisconnect: { addListener(listener: () => void): void };
+}
+declare const chrome: { runtime: { connect(info: { name: string }): Port } };
+
+/**
+ * The bridge, in the isolated world: relays page calls to the background over a Port and answers back
+ * to this window only. It adds nothing and trusts nothing; the background learns the origin from the
+ * browser. Uses the runtime Port API directly (the same in Chrome and Firefox) rather than the
+ * polyfill, to keep what every page loads small. Declared in wxt.config.ts as a content script
+ * (isolated world, document_start, every frame); an unlisted script carries no framework runtime.
+ */
+export default defineUnlistedScript({
+  main() {
+    let port: Port | undefined;
+    const waiting = new Set<number>();
+    let keepalive: ReturnType<typeof setInterval> | undefined;
+
+    const stopKeepalive = () => {
+      clearInterval(keepalive);
+      keepalive = undefined;
+    };
+    const toPage = (message: object) => window.postMessage({ ...message, target: TO_PAGE }, location.origin);
+
+    function connect(): Port {
+      const fresh = chrome.runtime.connect({ name: PORT_NAME });
+      fresh.onMessage.addListener((message) => {
+        const id = (message as { id?: number }).id;
+        if (typeof id === 'number') waiting.delete(id);
+        if (!waiting.size) stopKeepalive();
+        toPage(message as object);
+      });
+      fresh.onDisconnect.addListener(() => {
+        port = undefined;
+        stopKeepalive();
+        // The vault went away (update, crash): every call still waiting fails rather than hanging.
+        for (const id of waiting) toPage({ id, ok: false, error: { code: 'internal_error', message: 'The vault restarted. Try again.' } });
+        waiting.clear();
+      });
+      return fresh;
+    }
+
+    window.addEventListener('message', (event) => {
+      const data = event.data as { target?: unknown; id?: unknown; method?: unknown; params?: unknown } | null;
+      if (event.source !== window || data?.target !== TO_BRIDGE || typeof data.id !== 'number') return;
+      port ??= connect();
+      waiting.add(data.id);
+      keepalive ??= setInterval(() => port?.postMessage({ keepalive: true }), KEEPALIVE_MS);
+      port.postMessage({ id: data.id, method: data.method, params: data.params });
+    });
+  },
+});

@@ -1,0 +1,52 @@
+import type { ApprovalQueue } from '../approvals/queue';
+import { isOkapToken, okapError, parseOkapRequest, type GrantedResponse, type OkapError } from '../protocol';
+import type { GrantStore } from '../grants/store';
+import type { PageMethod } from './messages';
+
+export type PageResult = { ok: true; value: unknown } | { ok: false; error: OkapError };
+
+export interface PageApiDeps {
+  queue: ApprovalQueue<GrantedResponse>;
+  grants: GrantStore;
+  isUnlocked: () => boolean;
+  /** Opens or focuses the approval window. */
+  showApprovals: () => Promise<void>;
+  /** Tells every page of an origin that one of its tokens stopped working. */
+  announceRevoked: (origin: string, token: string) => void;
+  now?: () => number;
+}
+
+const locked = () => okapError('vault_locked', 'The vault is locked. The user has to unlock it first.');
+
+/** What a web page may ask, answered for the origin the browser named. Never throws. */
+export function pageApi(deps: PageApiDeps) {
+  const now = deps.now ?? Date.now;
+  const methods: Record<PageMethod, (origin: string, params: unknown) => Promise<PageResult>> = {
+    async requestAccess(origin, params) {
+      const parsed = parseOkapRequest(params, new Date(now()));
+      if (!parsed.ok) return { ok: false, error: parsed.error };
+      const outcome = deps.queue.submit(origin, parsed.request);
+      await deps.showApprovals();
+      const result = await outcome;
+      return 'approved' in result ? { ok: true, value: result.approved } : { ok: false, error: result.error };
+    },
+    async getGrants(origin) {
+      if (!deps.isUnlocked()) return { ok: false, error: locked() };
+      return { ok: true, value: await deps.grants.responsesFor(origin) };
+    },
+    async revoke(origin, token) {
+      if (!isOkapToken(token)) return { ok: false, error: okapError('invalid_request', 'Expected an OKAP token.', { path: 'token' }) };
+      const revoked = await deps.grants.revokeToken(origin, token);
+      if (revoked) deps.announceRevoked(origin, token);
+      return { ok: true, value: revoked !== undefined };
+    },
+  };
+
+  return async function call(origin: string, method: PageMethod, params: unknown): Promise<PageResult> {
+    try {
+      return await methods[method](origin, params);
+    } catch {
+      return { ok: false, error: okapError('internal_error', 'The vault could not answer.') };
+    }
+  };
+}
