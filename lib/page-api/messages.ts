@@ -9,7 +9,7 @@ export type PageMethod = (typeof pageMethods)[number];
 export const pageCallSchema = z.object({
   id: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
   method: z.enum(pageMethods),
-  params: z.unknown(),
+  params: z.unknown().optional(),
 });
 export type PageCall = z.infer<typeof pageCallSchema>;
 
