@@ -245,6 +245,31 @@ describe('apps ask for access', () => {
     await page.close();
   });
 
+  it('the user revokes an app from the dashboard: its pages hear it and lose the grant', async () => {
+    const page = await sitePage(site.origin);
+    await start(page, 'window.okap.getGrants()');
+    const before = (await result(page)).value as { token: string }[];
+    await page.evaluate(() => {
+      const w = window as unknown as { __revoked: Promise<unknown> };
+      w.__revoked = new Promise((resolve) => window.okap.addEventListener('revoked', (e: Event) => resolve((e as CustomEvent).detail)));
+    });
+    await options.goto(`chrome-extension://${ext.extensionId}/options.html#/apps`);
+    await options.waitForSelector('::-p-text(Both)');
+    expect(await options.waitForSelector(aria('Revoke', 'button'))).toBeTruthy();
+    await options.evaluate(() => {
+      const app = [...document.querySelectorAll('li')].find((li) => li.querySelector('strong')?.textContent === 'Both');
+      [...app!.querySelectorAll('button')].find((b) => b.textContent === 'Revoke')!.click();
+    });
+    const detail = (await page.evaluate(() => (window as unknown as { __revoked: Promise<unknown> }).__revoked)) as { token: string };
+    expect(before.map((g) => g.token)).toContain(detail.token);
+    await start(page, 'window.okap.getGrants()');
+    const after = (await result(page)).value as { token: string }[];
+    expect(after).toHaveLength(before.length - 1);
+    expect(after.map((g) => g.token)).not.toContain(detail.token);
+    await options.waitForFunction(() => !document.body.innerText.includes('Both\n'));
+    await page.close();
+  });
+
   it('no web page can frame the approval window', async () => {
     const page = await ext.browser.newPage();
     await page.goto(`${site.origin}/frame.html`);

@@ -1,0 +1,103 @@
+import type { Reservation } from '../limits/types';
+import { costOf, type PriceOverride } from '../pricing';
+import type { Usage } from '../providers/types';
+import type { UsageRow, UsageStatus } from '../usage/types';
+import type { ProviderKey, ProxyDeps } from './deps';
+
+/** What a call that passed admission is, for billing and the activity log. */
+export interface AdmittedCall {
+  startedAt: number;
+  origin: string;
+  grantId: string;
+  providerId: string;
+  model: string | undefined;
+  endpoint: string;
+  key: ProviderKey;
+  overrides: readonly PriceOverride[];
+  reservation: Reservation;
+  /** Whether a price was known when the call was admitted (the reservation is a real bound). */
+  priced: boolean;
+}
+
+export interface CallOutcome {
+  status: UsageStatus;
+  usage?: Usage;
+  /**
+   * Whether the provider may bill the call although it reported no usage: it answered 2xx, or
+   * the call was aborted after it was sent. Not for error answers or an unreachable upstream.
+   */
+  billable: boolean;
+  firstByteAt?: number;
+}
+
+/**
+ * What a call costs against its limits:
+ * - usage observed and priced: its real cost (user overrides first);
+ * - otherwise, if billable: the reservation (an upper bound; a call that reports no usage,
+ *   or was cut before reporting it, is never free);
+ * - otherwise (error status, unreachable): nothing.
+ * The row's cost is undefined when no price is known at all.
+ */
+function costs(call: AdmittedCall, outcome: CallOutcome, at: number): { charged: number; shown: number | undefined } {
+  const real = outcome.usage
+    ? costOf(call.key.kind, call.model ?? '', outcome.usage, call.overrides, { baseUrl: call.key.baseUrl, at: new Date(at) })
+    : undefined;
+  if (real !== undefined) return { charged: real, shown: real };
+  if (!outcome.billable) return { charged: 0, shown: 0 };
+  const held = call.reservation.amountUsd;
+  return { charged: held, shown: call.priced ? held : undefined };
+}
+
+function rowOf(call: AdmittedCall, outcome: CallOutcome, id: string, endedAt: number, costUsd: number | undefined): UsageRow {
+  const u = outcome.usage;
+  return {
+    id,
+    time: call.startedAt,
+    origin: call.origin,
+    grantId: call.grantId,
+    provider: call.providerId,
+    ...(call.model !== undefined ? { model: call.model } : {}),
+    endpoint: call.endpoint,
+    status: outcome.status,
+    inputTokens: u?.inputTokens ?? 0,
+    outputTokens: u?.outputTokens ?? 0,
+    cacheReadTokens: u?.cacheReadTokens ?? 0,
+    cacheWriteTokens: u?.cacheWriteTokens ?? 0,
+    reasoningTokens: u?.reasoningTokens ?? 0,
+    ...(costUsd !== undefined ? { costUsd } : {}),
+    latencyMs: endedAt - call.startedAt,
+    ...(outcome.firstByteAt !== undefined ? { ttfbMs: outcome.firstByteAt - call.startedAt } : {}),
+  };
+}
+
+/** Writes a row without letting a failing sink fail the call. */
+export function recordRow(deps: Pick<ProxyDeps, 'usage' | 'onError'>, row: UsageRow): void {
+  const report = (error: unknown): void => deps.onError?.(error);
+  try {
+    const pending = deps.usage.record(row);
+    if (pending) pending.catch(report);
+  } catch (error) {
+    report(error);
+  }
+}
+
+export const newRowId = (deps: Pick<ProxyDeps, 'newId'>): string => (deps.newId ? deps.newId() : crypto.randomUUID());
+
+/** A function that settles the call the first time it is called and ignores later calls. */
+export function settler(call: AdmittedCall, deps: ProxyDeps): (outcome: CallOutcome) => void {
+  let done = false;
+  return (outcome) => {
+    if (done) return;
+    done = true;
+    const endedAt = deps.now();
+    let charged = call.reservation.amountUsd;
+    let shown: number | undefined = call.priced ? charged : undefined;
+    try {
+      ({ charged, shown } = costs(call, outcome, endedAt));
+    } catch (error) {
+      deps.onError?.(error);
+    }
+    deps.limits.settle(call.reservation, charged, endedAt);
+    recordRow(deps, rowOf(call, outcome, newRowId(deps), endedAt, shown));
+  };
+}

@@ -1,0 +1,170 @@
+/**
+ * Shared set-up for the pipeline's tests: grants built in place, in-memory deps, and a fetch
+ * that notes what went upstream. The upstream itself is a real local aimock server.
+ */
+import type { Grant } from '../grants/types';
+import { createLimitLedger } from '../limits/ledger';
+import { memoryCounterStore, type MemoryCounterStore } from '../limits/memory-store';
+import type { LimitLedger } from '../limits/types';
+import type { PriceOverride } from '../pricing';
+import { AI_MODEL_ACCESS, type GrantedAuthorizationDetail, type Limits } from '../protocol';
+import type { KeyKind } from '../providers/kinds';
+import { memoryUsageSink, type MemoryUsageSink } from '../usage/memory';
+import type { ProviderKey, ProxyDeps } from './deps';
+import { createRevocationHub, type RevocationHub } from './revocation';
+
+export const REAL_KEY = 'sk-real-upstream-key';
+export const T0 = Date.parse('2026-03-10T12:00:00Z');
+export const ORIGIN = 'https://app.example';
+
+let tokens = 0;
+/** A fresh token in this vault's format (`okap_` + 43 base64url characters). */
+export function newToken(): string {
+  tokens++;
+  return `okap_${String(tokens).padStart(43, 'x')}`;
+}
+
+export interface DetailSpec {
+  provider: string;
+  models?: string[];
+  capabilities?: string[];
+  limits?: Limits;
+  expires?: number;
+}
+
+export function makeGrant(details: DetailSpec[], over: Partial<Grant> = {}): Grant {
+  const expiresAt = Math.max(...details.map((d) => d.expires ?? T0 + 86_400_000));
+  return {
+    id: `grant-${++tokens}`,
+    origin: ORIGIN,
+    client: { name: 'Test app' },
+    details: details.map(
+      (d): GrantedAuthorizationDetail => ({
+        type: AI_MODEL_ACCESS,
+        provider: d.provider,
+        ...(d.models ? { models: d.models } : {}),
+        ...(d.capabilities ? { capabilities: d.capabilities } : {}),
+        ...(d.limits ? { limits: d.limits } : {}),
+        expires: new Date(d.expires ?? T0 + 86_400_000).toISOString(),
+        base_url: `https://okap.invalid/v1/${d.provider}`,
+      }),
+    ),
+    tokenHash: '',
+    createdAt: T0 - 1000,
+    expiresAt,
+    revokedAt: 0,
+    ...over,
+  };
+}
+
+export interface Sent {
+  url: string;
+  method: string;
+  headers: Headers;
+  body: string;
+}
+
+export interface Kit {
+  deps: ProxyDeps;
+  grants: Map<string, Grant>;
+  keys: Map<string, ProviderKey>;
+  store: MemoryCounterStore;
+  ledger: LimitLedger;
+  usage: MemoryUsageSink;
+  hub: RevocationHub;
+  sent: Sent[];
+  errors: unknown[];
+  clock: { now: number };
+  overrides: PriceOverride[];
+  locked: { value: boolean };
+  /** Registers a grant and returns its token. */
+  grant(grant: Grant): string;
+}
+
+/** Keys for the three wire formats, all pointing at one aimock server. */
+export function keysFor(mockUrl: string): Map<string, ProviderKey> {
+  const key = (kind: KeyKind, baseUrl: string): ProviderKey => ({ kind, baseUrl, secret: REAL_KEY });
+  return new Map([
+    ['openai', key('openai', `${mockUrl}/v1`)],
+    ['anthropic', key('anthropic', mockUrl)],
+    ['google', key('google', mockUrl)],
+    ['groq', key('openai-compatible', `${mockUrl}/v1`)],
+  ]);
+}
+
+export function makeKit(mockUrl: string, timeZone = 'UTC'): Kit {
+  const grants = new Map<string, Grant>();
+  const keys = keysFor(mockUrl);
+  const store = memoryCounterStore();
+  const errors: unknown[] = [];
+  const clock = { now: T0 };
+  const ledger = createLimitLedger({ store, timeZone, onError: (e) => errors.push(e), now: () => clock.now });
+  const usage = memoryUsageSink();
+  const hub = createRevocationHub();
+  const sent: Sent[] = [];
+  const overrides: PriceOverride[] = [];
+  const locked = { value: false };
+  const deps: ProxyDeps = {
+    grants: { findByToken: async (token) => grants.get(token) },
+    keys: {
+      async forProvider(providerId) {
+        if (locked.value) throw Object.assign(new Error('The vault is locked.'), { code: 'vault_locked' });
+        return keys.get(providerId);
+      },
+    },
+    limits: ledger,
+    usage,
+    now: () => clock.now,
+    priceOverrides: () => overrides,
+    fetch: async (input, init) => {
+      const request = new Request(input, init);
+      sent.push({
+        url: request.url,
+        method: request.method,
+        headers: new Headers(request.headers),
+        body: init?.body ? new TextDecoder().decode(init.body as Uint8Array) : '',
+      });
+      return fetch(input, init);
+    },
+    revocations: hub,
+    onError: (e) => errors.push(e),
+  };
+  return {
+    deps,
+    grants,
+    keys,
+    store,
+    ledger,
+    usage,
+    hub,
+    sent,
+    errors,
+    clock,
+    overrides,
+    locked,
+    grant(grant) {
+      const token = newToken();
+      grants.set(token, grant);
+      return token;
+    },
+  };
+}
+
+/** A virtual-URL request as an app's SDK would send it in local mode. */
+export function appRequest(provider: string, path: string, init: RequestInit & { json?: unknown } = {}): Request {
+  const { json, ...rest } = init;
+  const headers = new Headers(rest.headers);
+  if (json !== undefined && !headers.has('content-type')) headers.set('content-type', 'application/json');
+  return new Request(`https://okap.invalid/v1/${provider}${path}`, {
+    method: json !== undefined ? 'POST' : 'GET',
+    ...rest,
+    headers,
+    ...(json !== undefined ? { body: JSON.stringify(json) } : {}),
+  });
+}
+
+export const chatBody = (extra: Record<string, unknown> = {}) => ({
+  model: 'gpt-4o',
+  messages: [{ role: 'user', content: 'hello' }],
+  ...extra,
+});

@@ -1,0 +1,2 @@
+export type { UsageRow, UsageSink, UsageStatus } from './types';
+export { memoryUsageSink, type MemoryUsageSink } from './memory';
