@@ -7,6 +7,8 @@ import { serveStatic } from '../support/site';
 
 const PASSPHRASE = 'violet harbor lantern 42';
 const TOKEN = /^okap_[A-Za-z0-9_-]{43}$/;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- results arrive from the page as JSON and each field is checked with expect
+type Json = any;
 
 let ext: ExtensionBrowser;
 let site: Awaited<ReturnType<typeof serveStatic>>;
@@ -25,7 +27,7 @@ async function start(page: Page, expression: string): Promise<void> {
     const w = window as unknown as { __calls: Record<string, Promise<unknown>>; __n: number };
     w.__calls ??= {};
     w.__n = (w.__n ?? 0) + 1;
-    // eslint-disable-next-line no-new-func -- the test names the call as source so it runs in the page
+    // The test names the call as source text, so it runs inside the page.
     w.__calls[w.__n] = (new Function(`return (${source})`)() as Promise<unknown>).then(
       (value) => ({ value }),
       (error: { name: string; code: string; message: string; path?: string; response?: unknown }) => ({
@@ -35,11 +37,11 @@ async function start(page: Page, expression: string): Promise<void> {
   }, expression);
 }
 
-async function result(page: Page): Promise<{ value?: any; error?: any }> {
+async function result(page: Page): Promise<{ value?: Json; error?: Json }> {
   return page.evaluate(() => {
     const w = window as unknown as { __calls: Record<string, Promise<unknown>>; __n: number };
     return w.__calls[w.__n];
-  }) as Promise<{ value?: any; error?: any }>;
+  }) as Promise<{ value?: Json; error?: Json }>;
 }
 
 const shorthand = `window.okap.requestAccess({ provider: 'openai', models: ['gpt-4o', 'gpt-4o-mini'], limits: { monthly_spend: 20 } })`;
@@ -138,7 +140,7 @@ describe('apps ask for access', () => {
       );
     });
     await approve(await approvalWindow(ext));
-    const response = (await page.evaluate(() => (window as unknown as { __spec: Promise<unknown> }).__spec)) as Record<string, any>;
+    const response = (await page.evaluate(() => (window as unknown as { __spec: Promise<unknown> }).__spec)) as Record<string, Json>;
     expect(response).toMatchObject({ type: 'OKAP_RESPONSE', status: 'granted', authorization_details: [{ provider: 'openai', models: ['gpt-4'] }] });
     expect(response.token).toMatch(TOKEN);
     await page.close();
