@@ -18,6 +18,24 @@ describe('schema migrations', () => {
     expect(await db.meta.get('settings')).toEqual({ id: 'settings', value: { autoLockMinutes: 12 } });
     expect((await db.keys.where('providerId').equals('openai').first())?.label).toBe('Old key');
     expect(await db.grants.count()).toBe(0);
+    expect(await db.usage.count()).toBe(0);
+    db.close();
+  });
+
+  it('version 3 opens a database written by version 2 and keeps its grants', async () => {
+    const name = `migrate2-${Date.now()}`;
+    const v2 = new Dexie(name);
+    v2.version(1).stores({ meta: 'id', keys: 'id, providerId' });
+    v2.version(2).stores({ grants: 'id, &tokenHash, origin' });
+    await v2.table('grants').put({ id: 'g1', tokenHash: 'ab', origin: 'https://app.example' });
+    v2.close();
+
+    const db = new VaultDb(name);
+    await db.open();
+    expect(db.verno).toBe(3);
+    expect((await db.grants.where('tokenHash').equals('ab').first())?.origin).toBe('https://app.example');
+    await db.counters.put({ grantId: 'g1', provider: 'openai', day: 'd', dayRequests: 1, daySpentUsd: 0, month: 'm', monthSpentUsd: 0, recent: [] });
+    expect(await db.counters.get(['g1', 'openai'])).toMatchObject({ dayRequests: 1 });
     db.close();
   });
 });

@@ -1,5 +1,7 @@
 import Dexie, { type DexieOptions, type Table } from 'dexie';
 import type { Grant } from '../grants/types';
+import type { CounterState, Reservation } from '../limits/types';
+import type { UsageRow } from '../usage/types';
 import type { Sealed } from '../vault/aead';
 
 /** Small singletons (vault header, lockout, settings), each parsed with its own schema on read. */
@@ -37,10 +39,15 @@ export class VaultDb extends Dexie {
   meta!: Table<MetaRow, string>;
   keys!: Table<KeyRow, string>;
   grants!: Table<GrantRow, string>;
+  usage!: Table<UsageRow, string>;
+  counters!: Table<CounterState, [string, string]>;
+  reservations!: Table<Reservation, string>;
 
   constructor(name = 'okap-vault', options?: DexieOptions) {
     super(name, options);
     this.version(1).stores({ meta: 'id', keys: 'id, providerId' });
     this.version(2).stores({ grants: 'id, &tokenHash, origin' });
+    // Usage is append-only history; limits read only the running counters, never scan it.
+    this.version(3).stores({ usage: 'id, time, grantId', counters: '[grantId+provider]', reservations: 'id' });
   }
 }

@@ -113,3 +113,14 @@ describe('vault lock state', () => {
     expect(header.kdf.iterations).toBe(2);
   });
 });
+
+describe('settings', () => {
+  it('a change to one setting leaves the others as they were', async () => {
+    const { vault } = makeVault();
+    await vault.create(PASS);
+    await vault.updateSettings({ defaultExpiryDays: 7, timeZone: 'Asia/Tokyo' });
+    await vault.updateSettings({ autoLockMinutes: 5 });
+    expect(await vault.settings()).toMatchObject({ autoLockMinutes: 5, defaultExpiryDays: 7, timeZone: 'Asia/Tokyo' });
+    await expect(vault.updateSettings({ timeZone: 'Mars/Olympus' })).rejects.toThrow();
+  });
+});
