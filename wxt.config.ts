@@ -34,7 +34,7 @@ export default defineConfig({
     ...(browser === 'firefox' && {
       browser_specific_settings: {
         // Usage records never leave the browser (or the user's own vault server).
-        gecko: { id: 'wallet@okap.dev', strict_min_version: '128.0', data_collection_permissions: { required: ['none'] } },
+        gecko: { id: 'wallet@okap.dev', strict_min_version: '140.0', data_collection_permissions: { required: ['none'] } },
       },
     }),
   }),

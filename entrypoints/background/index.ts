@@ -2,6 +2,7 @@ import { ApprovalQueue } from '@/lib/approvals/queue';
 import { accessService } from '@/lib/approvals/service';
 import { VaultDb } from '@/lib/db/schema';
 import { GrantStore } from '@/lib/grants/store';
+import type { Grant } from '@/lib/grants/types';
 import type { VaultMethod } from '@/lib/messages/vault-api';
 import { pageApi } from '@/lib/page-api/service';
 import type { GrantedResponse } from '@/lib/protocol';
@@ -11,6 +12,7 @@ import { Vault } from '@/lib/vault/vault';
 import { broadcastMessaging } from '@/utils/messaging';
 import { approvalWindow } from './approval-window';
 import { autoLock } from './auto-lock';
+import { clearUnlockRequest, localProxy } from './local-proxy';
 import { localBaseUrl } from './local-base-url';
 import { pagePorts } from './page-ports';
 import { browserSessionStore } from './session-store';
@@ -22,7 +24,14 @@ const GRANT_CHANGES = new Set<VaultMethod>(['approve', 'revokeGrant', 'resetVaul
 
 export default defineBackground(() => {
   const db = new VaultDb();
-  const vault = new Vault({ db, session: browserSessionStore, onChange: () => void announce() });
+  const vault = new Vault({
+    db,
+    session: browserSessionStore,
+    onChange: (unlocked) => {
+      void announce();
+      if (unlocked) void clearUnlockRequest();
+    },
+  });
   const lockTimer = autoLock(vault);
   const ready = vault.restore().then(() => lockTimer.schedule());
   const dataKey = () => vault.requireKey();
@@ -30,11 +39,17 @@ export default defineBackground(() => {
   const keys = new KeyStore(db, dataKey);
   const queue = new ApprovalQueue<GrantedResponse>();
   const window = approvalWindow(queue);
+  const proxy = localProxy({ db, vault, grants, keys });
 
   async function announce(): Promise<void> {
     await lockTimer.schedule();
     // No open page means nobody to tell.
     await broadcastMessaging.sendMessage('vaultChanged', await vault.status()).catch(() => undefined);
+  }
+
+  function onRevoked(grant: Grant, token: string): void {
+    proxy.revoke(grant.id);
+    ports.announceRevoked(grant.origin, token);
   }
 
   const ports = pagePorts(
@@ -46,18 +61,24 @@ export default defineBackground(() => {
         await ready;
         await window.show();
       },
-      announceRevoked: (origin, token) => ports.announceRevoked(origin, token),
+      onRevoked,
     }),
+    async (request, origin) => {
+      await ready;
+      return proxy.fetch(request, origin);
+    },
   );
 
   const handlers = {
-    ...vaultService({ db, vault, fetch: (...args) => fetch(...args) }),
-    ...accessService({ queue, grants, keys, vault, baseUrlFor: localBaseUrl, announceRevoked: (o, t) => ports.announceRevoked(o, t) }),
+    ...vaultService({ db, vault, fetch: (input, init) => fetch(input, init) }),
+    ...accessService({ queue, grants, keys, vault, baseUrlFor: localBaseUrl, onRevoked }),
+    recentUsage: ({ limit }: { limit: number }) => proxy.usage.recent(limit),
   };
   registerVaultHandlers(handlers, {
     ready,
     afterEach: async (method) => {
       if (GRANT_CHANGES.has(method)) void broadcastMessaging.sendMessage('grantsChanged', undefined).catch(() => undefined);
+      if (method === 'updateSettings' || method === 'resetVault') await proxy.refreshSettings();
       if (STATE_CHANGES.has(method)) return;
       await vault.touch();
       await lockTimer.schedule();

@@ -32,8 +32,8 @@ export default defineUnlistedScript({
     function connect(): Port {
       const fresh = chrome.runtime.connect({ name: PORT_NAME });
       fresh.onMessage.addListener((message) => {
-        const id = (message as { id?: number }).id;
-        if (typeof id === 'number') waiting.delete(id);
+        const { id, done } = message as { id?: number; done?: boolean };
+        if (typeof id === 'number' && done) waiting.delete(id);
         if (!waiting.size) stopKeepalive();
         toPage(message as object);
       });
@@ -41,7 +41,7 @@ export default defineUnlistedScript({
         port = undefined;
         stopKeepalive();
         // The vault went away (update, crash): every call still waiting fails rather than hanging.
-        for (const id of waiting) toPage({ id, ok: false, error: { code: 'internal_error', message: 'The vault restarted. Try again.' } });
+        for (const id of waiting) toPage({ id, ok: false, done: true, error: { code: 'internal_error', message: 'The vault restarted. Try again.' } });
         waiting.clear();
       });
       return fresh;
@@ -51,7 +51,7 @@ export default defineUnlistedScript({
       const data = event.data as { target?: unknown; id?: unknown; method?: unknown; params?: unknown } | null;
       if (event.source !== window || data?.target !== TO_BRIDGE || typeof data.id !== 'number') return;
       port ??= connect();
-      waiting.add(data.id);
+      if (data.method !== 'abort') waiting.add(data.id);
       keepalive ??= setInterval(() => port?.postMessage({ keepalive: true }), KEEPALIVE_MS);
       port.postMessage({ id: data.id, method: data.method, params: data.params });
     });

@@ -1,13 +1,26 @@
-import { TO_BRIDGE, TO_PAGE } from '@/lib/page-api/wire';
+import { TO_BRIDGE, TO_PAGE, VAULT_BASE } from '@/lib/page-api/wire';
 
 // Runs in the page's own world: everything here is visible to, and patchable by, the page. It holds
-// nothing secret and decides nothing; it only turns calls into messages for the bridge.
+// nothing secret and decides nothing; it only turns calls into messages for the bridge. No imports
+// beyond constants: every page loads this.
 
 interface WireError {
   code: string;
   message: string;
   path?: string;
   response?: unknown;
+}
+
+interface WireMessage {
+  target?: unknown;
+  id?: unknown;
+  ok?: boolean;
+  value?: unknown;
+  error?: WireError;
+  chunk?: string;
+  done?: boolean;
+  event?: string;
+  detail?: unknown;
 }
 
 export class OkapError extends Error {
@@ -26,36 +39,98 @@ export class OkapError extends Error {
 const ICON =
   'data:image/svg+xml,%3Csvg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"%3E%3Crect width="32" height="32" rx="7" fill="%234f46e5"/%3E%3Cpath d="M10 15v-3a6 6 0 0 1 12 0v3h1v10H9V15zm3 0h6v-3a3 3 0 0 0-6 0z" fill="white"/%3E%3C/svg%3E';
 
+/** Statuses whose Response may not have a body. */
+const NULL_BODY = [101, 103, 204, 205, 304];
+
+function toB64(bytes: Uint8Array): string {
+  let binary = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+function fromB64(text: string): Uint8Array {
+  const binary = atob(text.replace(/-/g, '+').replace(/_/g, '/'));
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
+
 export function installOkap(version: string): void {
-  const pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: OkapError) => void }>();
+  /** Whoever waits for messages of a call id: a plain reply, or a fetch streaming its body. */
+  const handlers = new Map<number, (message: WireMessage) => void>();
   const events = new EventTarget();
   let nextId = 1;
+  const post = (message: object) => window.postMessage({ ...message, target: TO_BRIDGE }, location.origin);
 
   function call(method: string, params?: unknown): Promise<never> {
     return new Promise((resolve, reject) => {
       const id = nextId++;
-      pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
+      handlers.set(id, (message) => {
+        handlers.delete(id);
+        if (message.ok) resolve(message.value as never);
+        else reject(new OkapError(message.error ?? { code: 'internal_error', message: 'Malformed reply' }));
+      });
       try {
-        window.postMessage({ target: TO_BRIDGE, id, method, params }, location.origin);
+        post({ id, method, params });
       } catch {
-        pending.delete(id);
+        handlers.delete(id);
         reject(new OkapError({ code: 'invalid_request', message: 'The request could not be copied (functions, DOM nodes or symbols inside?)' }));
       }
     });
   }
 
+  /** fetch() for `https://okap.invalid/v1/<provider>/…`: the vault proxies it; nothing else is sent anywhere. */
+  async function okapFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
+    const request = new Request(input, init);
+    if (!request.url.startsWith(VAULT_BASE)) throw new TypeError(`window.okap.fetch only reaches ${VAULT_BASE}<provider>/…, not ${request.url}`);
+    const { signal } = request;
+    const abortError = () => signal.reason ?? new DOMException('The operation was aborted.', 'AbortError');
+    signal.throwIfAborted();
+    const body = /^(GET|HEAD)$/.test(request.method) ? undefined : toB64(new Uint8Array(await request.arrayBuffer()));
+    signal.throwIfAborted();
+    const id = nextId++;
+    let body$: ReadableStreamDefaultController<Uint8Array>;
+    let settled = false;
+    const stream = new ReadableStream<Uint8Array>({
+      start: (controller) => void (body$ = controller),
+      cancel: () => stop(),
+    });
+    const stop = () => {
+      if (!handlers.delete(id)) return;
+      post({ id: nextId++, method: 'abort', params: id });
+    };
+    return new Promise((resolve, reject) => {
+      const fail = (error: unknown) => {
+        if (!settled) reject(error);
+        else body$.error(error);
+        settled = true;
+      };
+      signal.addEventListener('abort', () => (stop(), fail(abortError())), { once: true });
+      handlers.set(id, (message) => {
+        if (message.error) {
+          handlers.delete(id);
+          return fail(message.error.code === 'aborted' ? abortError() : new TypeError(message.error.message));
+        }
+        if (message.chunk !== undefined) return body$.enqueue(fromB64(message.chunk));
+        if (message.ok) {
+          const head = message.value as { status: number; statusText: string; headers: [string, string][] };
+          settled = true;
+          resolve(new Response(NULL_BODY.includes(head.status) ? null : stream, head));
+        }
+        if (message.done) {
+          handlers.delete(id);
+          body$.close();
+        }
+      });
+      post({ id, method: 'fetch', params: { url: request.url, method: request.method, headers: [...request.headers], body } });
+    });
+  }
+
   window.addEventListener('message', (event) => {
-    const data = event.data as { target?: unknown; id?: unknown; ok?: boolean; value?: unknown; error?: WireError; event?: string; detail?: unknown } | null;
+    const data = event.data as WireMessage | null;
     if (event.source !== window || data?.target !== TO_PAGE) return;
-    if (data.event === 'revoked') {
-      events.dispatchEvent(new CustomEvent('revoked', { detail: data.detail }));
-      return;
-    }
-    const waiter = typeof data.id === 'number' ? pending.get(data.id) : undefined;
-    if (!waiter) return;
-    pending.delete(data.id as number);
-    if (data.ok) waiter.resolve(data.value);
-    else waiter.reject(new OkapError(data.error ?? { code: 'internal_error', message: 'Malformed reply' }));
+    if (data.event === 'revoked') events.dispatchEvent(new CustomEvent('revoked', { detail: data.detail }));
+    else if (typeof data.id === 'number') handlers.get(data.id)?.(data);
   });
 
   const vault = Object.freeze({
@@ -64,6 +139,7 @@ export function installOkap(version: string): void {
     requestAccess: (request: unknown) => call('requestAccess', request),
     getGrants: () => call('getGrants'),
     revoke: (token: string) => call('revoke', token),
+    fetch: okapFetch,
     addEventListener: events.addEventListener.bind(events),
     removeEventListener: events.removeEventListener.bind(events),
     OkapError,
@@ -72,8 +148,7 @@ export function installOkap(version: string): void {
   if (!('okap' in window)) Object.defineProperty(window, 'okap', { value: vault, enumerable: true });
 
   const info = Object.freeze({ uuid: crypto.randomUUID(), name: 'OKAP Wallet', icon: ICON, rdns: 'dev.okap.wallet', version });
-  const announce = () =>
-    window.dispatchEvent(new CustomEvent('okap:announceVault', { detail: Object.freeze({ info, vault }) }));
+  const announce = () => window.dispatchEvent(new CustomEvent('okap:announceVault', { detail: Object.freeze({ info, vault }) }));
   window.addEventListener('okap:requestVault', announce);
   announce();
 
@@ -82,7 +157,8 @@ export function installOkap(version: string): void {
     const data = event.data as { type?: unknown; id?: unknown } | null;
     if (event.source !== window || data?.type !== 'OKAP_REQUEST') return;
     const { type: _type, ...request } = data;
-    const reply = (response: object) => window.postMessage({ ...response, type: 'OKAP_RESPONSE', ...(data.id !== undefined && { id: data.id }) }, location.origin);
+    const reply = (response: object) =>
+      window.postMessage({ ...response, type: 'OKAP_RESPONSE', ...(data.id !== undefined && { id: data.id }) }, location.origin);
     call('requestAccess', request).then(reply, (error: OkapError) =>
       reply({ okap: '1.0', status: 'denied', reason: error.message, ...(error.response as object), error: { code: error.code, message: error.message, path: error.path } }),
     );

@@ -1,6 +1,7 @@
 import type { AccessMethod, VaultHandlers } from '../messages/vault-api';
 import type { GrantedResponse } from '../protocol';
 import type { GrantStore } from '../grants/store';
+import type { Grant } from '../grants/types';
 import type { KeyStore } from '../vault/keys';
 import type { Vault } from '../vault/vault';
 import { VaultError } from '../vault/errors';
@@ -15,7 +16,8 @@ export interface AccessServiceDeps {
   vault: Vault;
   /** Where apps send calls for a provider: `https://okap.invalid/v1/<provider>` in local mode. */
   baseUrlFor: (provider: string) => string;
-  announceRevoked: (origin: string, token: string) => void;
+  /** A grant was revoked: cut its calls in flight and tell every page of its origin. */
+  onRevoked: (grant: Grant, token: string) => void;
   now?: () => number;
 }
 
@@ -55,7 +57,7 @@ export function accessService(deps: AccessServiceDeps): VaultHandlers<AccessMeth
     async revokeGrant({ id }) {
       const token = await deps.grants.tokenOf(id);
       const grant = await deps.grants.revoke(id);
-      if (grant && token) deps.announceRevoked(grant.origin, token);
+      if (grant && token) deps.onRevoked(grant, token);
       return null;
     },
   };

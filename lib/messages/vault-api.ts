@@ -7,6 +7,7 @@ import type { KeyCheckResult } from '../vault/key-check';
 import { decisionSchema } from '../approvals/decision';
 import type { ApprovalView } from '../approvals/view';
 import type { Grant } from '../grants/types';
+import type { UsageRow } from '../usage/types';
 
 const passphrase = z.string().max(1024);
 const id = z.string().min(1).max(100);
@@ -38,6 +39,7 @@ export const vaultApi = {
   deny: z.object({ id }),
   listGrants: z.undefined(),
   revokeGrant: z.object({ id }),
+  recentUsage: z.object({ limit: z.number().int().min(1).max(1000) }),
 } as const;
 
 export interface VaultApiResults {
@@ -63,6 +65,7 @@ export interface VaultApiResults {
   deny: null;
   listGrants: Grant[];
   revokeGrant: null;
+  recentUsage: UsageRow[];
 }
 
 export type VaultMethod = keyof typeof vaultApi;
@@ -70,5 +73,6 @@ export type VaultParams<M extends VaultMethod> = z.input<(typeof vaultApi)[M]>;
 
 /** The methods the approval window and the Apps page use; the rest belong to the vault itself. */
 export type AccessMethod = 'pendingApprovals' | 'approve' | 'deny' | 'listGrants' | 'revokeGrant';
+export type UsageMethod = 'recentUsage';
 
 export type VaultHandlers<K extends VaultMethod> = { [M in K]: (params: VaultParams<M>) => Promise<VaultApiResults[M]> };

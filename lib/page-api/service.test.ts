@@ -13,7 +13,7 @@ function api() {
     grants: {} as GrantStore,
     isUnlocked: () => true,
     showApprovals: async () => void shown++,
-    announceRevoked: () => undefined,
+    onRevoked: () => undefined,
   });
   return { call, queue, shown: () => shown };
 }

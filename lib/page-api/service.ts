@@ -1,6 +1,7 @@
 import type { ApprovalQueue } from '../approvals/queue';
 import { isOkapToken, okapError, parseOkapRequest, type GrantedResponse, type OkapError } from '../protocol';
 import type { GrantStore } from '../grants/store';
+import type { Grant } from '../grants/types';
 import type { PageMethod } from './messages';
 
 export type PageResult = { ok: true; value: unknown } | { ok: false; error: OkapError };
@@ -11,8 +12,8 @@ export interface PageApiDeps {
   isUnlocked: () => boolean;
   /** Opens or focuses the approval window. */
   showApprovals: () => Promise<void>;
-  /** Tells every page of an origin that one of its tokens stopped working. */
-  announceRevoked: (origin: string, token: string) => void;
+  /** A grant was revoked: cut its calls in flight and tell every page of its origin. */
+  onRevoked: (grant: Grant, token: string) => void;
   now?: () => number;
 }
 
@@ -37,7 +38,7 @@ export function pageApi(deps: PageApiDeps) {
     async revoke(origin, token) {
       if (!isOkapToken(token)) return { ok: false, error: okapError('invalid_request', 'Expected an OKAP token.', { path: 'token' }) };
       const revoked = await deps.grants.revokeToken(origin, token);
-      if (revoked) deps.announceRevoked(origin, token);
+      if (revoked) deps.onRevoked(revoked, token);
       return { ok: true, value: revoked !== undefined };
     },
   };

@@ -1,5 +1,5 @@
 import type { VaultDb } from '../db/schema';
-import type { AccessMethod, VaultHandlers, VaultMethod } from '../messages/vault-api';
+import type { AccessMethod, UsageMethod, VaultHandlers, VaultMethod } from '../messages/vault-api';
 import { adapterFor } from '../providers/registry';
 import type { KeyKind } from '../providers/kinds';
 import { applyImport, exportBackup, openBackup, planImport, type BackupPayload, type ImportMode } from './backup';
@@ -8,7 +8,7 @@ import { checkKey } from './key-check';
 import { KeyStore } from './keys';
 import type { Vault } from './vault';
 
-type Handlers = VaultHandlers<Exclude<VaultMethod, AccessMethod>>;
+type Handlers = VaultHandlers<Exclude<VaultMethod, AccessMethod | UsageMethod>>;
 
 interface PendingImport {
   payload: BackupPayload;

@@ -1,0 +1,67 @@
+import { browser } from 'wxt/browser';
+import { dexieCounterStore } from '@/lib/db/counter-store';
+import type { VaultDb } from '@/lib/db/schema';
+import { dexieUsageLog } from '@/lib/db/usage-log';
+import type { GrantStore } from '@/lib/grants/store';
+import { createLimitLedger } from '@/lib/limits';
+import { createRevocationHub, handle, recoverInterruptedCalls, type ProxyDeps } from '@/lib/proxy';
+import type { KeyKind } from '@/lib/providers/kinds';
+import type { KeyStore } from '@/lib/vault/keys';
+import { defaultSettings, effectiveTimeZone, type Settings } from '@/lib/vault/settings';
+import type { Vault } from '@/lib/vault/vault';
+
+/** The proxy of local mode: the background worker is the vault, and keys never leave it. */
+export function localProxy({ db, vault, grants, keys }: { db: VaultDb; vault: Vault; grants: GrantStore; keys: KeyStore }) {
+  // The ledger asks for the time zone synchronously; settings are cached and refreshed on change.
+  let settings: Settings = defaultSettings;
+  const refreshSettings = async () => void (settings = await vault.settings());
+  const onError = (error: unknown) => console.warn('proxy:', error instanceof Error ? error.name : typeof error);
+  const revocations = createRevocationHub();
+  const usage = dexieUsageLog(db);
+  const deps: ProxyDeps = {
+    grants,
+    keys: {
+      async forProvider(providerId) {
+        vault.requireKey();
+        const row = await keys.defaultFor(providerId);
+        if (!row) return undefined;
+        const { secret } = await keys.reveal(row.id);
+        return { kind: row.kind as KeyKind, baseUrl: row.baseUrl, secret };
+      },
+    },
+    limits: createLimitLedger({ store: dexieCounterStore(db), timeZone: () => effectiveTimeZone(settings), onError }),
+    usage,
+    now: Date.now,
+    fetch: (input, init) => fetch(input, init),
+    priceOverrides: () => settings.priceOverrides,
+    revocations,
+    onError,
+  };
+  // Calls a dead worker left half-done are settled before any new call is admitted.
+  const ready = refreshSettings().then(() => recoverInterruptedCalls(deps));
+
+  return {
+    usage,
+    refreshSettings,
+    revoke: (grantId: string) => revocations.revoke(grantId),
+    async fetch(request: Request, origin: string): Promise<Response> {
+      await ready;
+      await vault.touch();
+      const response = await handle(request, { origin }, deps);
+      // A locked vault cannot serve apps: show it on the toolbar icon until the person unlocks.
+      if (response.status === 503 && !vault.isUnlocked) void askToUnlock();
+      return response;
+    },
+  };
+}
+
+export async function askToUnlock(): Promise<void> {
+  await browser.action.setBadgeText({ text: '!' });
+  await browser.action.setBadgeBackgroundColor({ color: '#b45309' });
+  await browser.action.setTitle({ title: 'OKAP Wallet is locked: an app is waiting. Click to unlock.' });
+}
+
+export async function clearUnlockRequest(): Promise<void> {
+  await browser.action.setBadgeText({ text: '' });
+  await browser.action.setTitle({ title: 'OKAP Wallet' });
+}
