@@ -33,7 +33,8 @@ const vitest = spawnSync('npx', ['vitest', 'run', '--reporter=default', '--repor
 try {
   const results = JSON.parse(readFileSync(report, 'utf8'));
   passed += results.numPassedTests;
-  failed += results.numFailedTests + (results.numFailedTestSuites ?? 0);
+  // A suite that fails before its tests run (a broken import, a failing beforeAll) counts once.
+  failed += results.numFailedTests || results.numFailedTestSuites || 0;
 } catch {
   failed++;
   console.log('✗ vitest wrote no report');

@@ -255,13 +255,13 @@ describe('apps ask for access', () => {
       const w = window as unknown as { __revoked: Promise<unknown> };
       w.__revoked = new Promise((resolve) => window.okap.addEventListener('revoked', (e: Event) => resolve((e as CustomEvent).detail)));
     });
+    await options.bringToFront();
     await options.goto(`chrome-extension://${ext.extensionId}/options.html#/apps`);
     await options.waitForSelector('::-p-text(Both)');
-    expect(await options.waitForSelector(aria('Revoke', 'button'))).toBeTruthy();
-    await options.evaluate(() => {
-      const app = [...document.querySelectorAll('li')].find((li) => li.querySelector('strong')?.textContent === 'Both');
-      [...app!.querySelectorAll('button')].find((b) => b.textContent === 'Revoke')!.click();
-    });
+    // The Apps page lists each app with its own "Revoke"; the one for "Both" is the only one in its item.
+    const item = await options.waitForSelector('li:has(strong) ::-p-text(Both)');
+    const listItem = await item!.evaluateHandle((el) => el.closest('li')!);
+    await (await listItem.asElement()!.waitForSelector(aria('Revoke', 'button')))!.click();
     const detail = (await page.evaluate(() => (window as unknown as { __revoked: Promise<unknown> }).__revoked)) as { token: string };
     expect(before.map((g) => g.token)).toContain(detail.token);
     await start(page, 'window.okap.getGrants()');
