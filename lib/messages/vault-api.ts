@@ -18,6 +18,7 @@ const id = z.string().min(1).max(100);
  */
 export const vaultApi = {
   status: z.undefined(),
+  settings: z.undefined(),
   create: z.object({ passphrase }),
   unlock: z.object({ passphrase }),
   lock: z.undefined(),
@@ -44,6 +45,7 @@ export const vaultApi = {
 
 export interface VaultApiResults {
   status: VaultStatus;
+  settings: Settings;
   create: VaultStatus;
   unlock: VaultStatus;
   lock: VaultStatus;

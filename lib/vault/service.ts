@@ -30,6 +30,7 @@ export function vaultService(deps: { db: VaultDb; vault: Vault; fetch: typeof fe
 
   const handlers: Handlers = {
     status: () => vault.status(),
+    settings: () => vault.settings(),
     create: async ({ passphrase }) => {
       await vault.create(passphrase);
       return vault.status();

@@ -1,7 +1,8 @@
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchWithExtension, type ExtensionBrowser } from '../support/browser';
-import { addKey, approvalWindow, approve, createVault } from '../support/flows';
+import { addKey, approvalWindow, approve, clickButton, createVault, typeInto } from '../support/flows';
+import { aria } from '../support/browser';
 import { buildSdkApp } from '../support/sdk-app';
 import { serveStatic } from '../support/site';
 import { startUpstream } from '../support/upstream';
@@ -315,5 +316,37 @@ describe('the official SDKs through window.okap.fetch', () => {
     const statuses = (await storeRows('usage')).map((row) => row.status);
     expect(statuses).toContain(500);
     expect(statuses).toContain(429);
+  });
+
+  it('a model with no known price under a spend limit is refused with price_unknown until the user sets a price', async () => {
+    await grant(app, 'priced', { provider: 'openai', models: ['mystery-model-1'], limits: { monthly_spend: 1 } });
+    const call = () =>
+      app.evaluate(async () => {
+        const w = window as unknown as PageWindow;
+        try {
+          await w.sdk.clients.openai(w.grants.priced).chat.completions.create({ model: 'mystery-model-1', messages: [{ role: 'user', content: 'hello' }] });
+          return 'ok';
+        } catch (e) {
+          return w.sdk.describeError(e);
+        }
+      });
+    const refused = await call();
+    expect(refused).toMatchObject({ error: 'PermissionDeniedError', code: 'price_unknown' });
+    expect(refused.message).toContain('mystery-model-1');
+
+    const options = await ext.openPage('options.html#/settings');
+    await options.select(aria('Price provider', 'combobox'), 'openai');
+    await typeInto(options, 'Model', 'mystery-model-1');
+    await typeInto(options, 'Input price (USD per million tokens)', '1');
+    await typeInto(options, 'Output price (USD per million tokens)', '2');
+    await clickButton(options, 'Add price');
+    await options.waitForSelector('::-p-text(Remove price)');
+    expect(await call()).toBe('ok');
+
+    // And the Activity page shows the calls, with their cost.
+    await options.goto(`chrome-extension://${ext.extensionId}/options.html#/activity`);
+    await options.waitForSelector('::-p-text(mystery-model-1)');
+    expect(await options.evaluate(() => document.body.innerText)).toContain(`127.0.0.1:${site.port}`);
+    await options.close();
   });
 });
