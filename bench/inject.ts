@@ -39,7 +39,11 @@ for (let pair = 0; pair < PAIRS; pair++) {
   const [a, b] = [await plain.newPage(), await ext.browser.newPage()];
   for (let i = 0; i < LOADS + 20; i++) {
     const [x, y] = [await loadTime(a, i), await loadTime(b, i)];
-    if (i >= 20) without.push(x), withExt.push(y); // the first loads warm caches and the JIT
+    // The first loads warm caches and the JIT.
+    if (i >= 20) {
+      without.push(x);
+      withExt.push(y);
+    }
   }
   await plain.close();
   await ext.close();

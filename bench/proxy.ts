@@ -57,7 +57,10 @@ try {
         for (let i = 0; i < n + 20; i++) {
           const a = await time(okapFetch, 'https://okap.invalid/v1/openai/chat/completions', token);
           const b = await time(fetch, `${direct}/v1/chat/completions`, key);
-          if (i >= 20) viaVault.push(a), viaDirect.push(b);
+          if (i >= 20) {
+            viaVault.push(a);
+            viaDirect.push(b);
+          }
         }
         return { viaVault, viaDirect };
       },

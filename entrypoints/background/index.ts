@@ -21,6 +21,8 @@ import { registerVaultHandlers } from './vault-handlers';
 /** Methods after which every open extension page should redraw its lock state. */
 const STATE_CHANGES = new Set<VaultMethod>(['create', 'unlock', 'lock', 'resetVault']);
 const GRANT_CHANGES = new Set<VaultMethod>(['approve', 'revokeGrant', 'resetVault']);
+/** Methods after which the proxy must open keys afresh. */
+const KEY_CHANGES = new Set<VaultMethod>(['addKey', 'editKey', 'replaceKey', 'deleteKey', 'setDefaultKey', 'applyImport', 'resetVault', 'lock']);
 
 export default defineBackground(() => {
   const db = new VaultDb();
@@ -30,6 +32,7 @@ export default defineBackground(() => {
     onChange: (unlocked) => {
       void announce();
       if (unlocked) void clearUnlockRequest();
+      else proxy.forgetKeys();
     },
   });
   const lockTimer = autoLock(vault);
@@ -78,6 +81,8 @@ export default defineBackground(() => {
     ready,
     afterEach: async (method) => {
       if (GRANT_CHANGES.has(method)) void broadcastMessaging.sendMessage('grantsChanged', undefined).catch(() => undefined);
+      if (KEY_CHANGES.has(method)) proxy.forgetKeys();
+      if (method === 'resetVault') grants.forget();
       if (method === 'updateSettings' || method === 'resetVault') await proxy.refreshSettings();
       if (STATE_CHANGES.has(method)) return;
       await vault.touch();

@@ -4,7 +4,7 @@ import type { VaultDb } from '@/lib/db/schema';
 import { dexieUsageLog } from '@/lib/db/usage-log';
 import type { GrantStore } from '@/lib/grants/store';
 import { createLimitLedger } from '@/lib/limits';
-import { createRevocationHub, handle, recoverInterruptedCalls, type ProxyDeps } from '@/lib/proxy';
+import { createRevocationHub, handle, recoverInterruptedCalls, type ProviderKey, type ProxyDeps } from '@/lib/proxy';
 import type { KeyKind } from '@/lib/providers/kinds';
 import type { KeyStore } from '@/lib/vault/keys';
 import { defaultSettings, effectiveTimeZone, type Settings } from '@/lib/vault/settings';
@@ -18,15 +18,21 @@ export function localProxy({ db, vault, grants, keys }: { db: VaultDb; vault: Va
   const onError = (error: unknown) => console.warn('proxy:', error instanceof Error ? error.name : typeof error);
   const revocations = createRevocationHub();
   const usage = dexieUsageLog(db);
+  // Opened keys by provider, so a call does not read and decrypt its key each time. Plaintext stays in
+  // this worker's memory, as it must while unlocked, and is dropped on lock and on any change to keys.
+  const openKeys = new Map<string, Promise<ProviderKey | undefined>>();
   const deps: ProxyDeps = {
     grants,
     keys: {
-      async forProvider(providerId) {
+      forProvider(providerId) {
         vault.requireKey();
-        const row = await keys.defaultFor(providerId);
-        if (!row) return undefined;
-        const { secret } = await keys.reveal(row.id);
-        return { kind: row.kind as KeyKind, baseUrl: row.baseUrl, secret };
+        let key = openKeys.get(providerId);
+        if (!key) {
+          key = openKey(providerId);
+          openKeys.set(providerId, key);
+          key.catch(() => openKeys.delete(providerId));
+        }
+        return key;
       },
     },
     limits: createLimitLedger({ store: dexieCounterStore(db), timeZone: () => effectiveTimeZone(settings), onError }),
@@ -37,6 +43,13 @@ export function localProxy({ db, vault, grants, keys }: { db: VaultDb; vault: Va
     revocations,
     onError,
   };
+  async function openKey(providerId: string): Promise<ProviderKey | undefined> {
+    const row = await keys.defaultFor(providerId);
+    if (!row) return undefined;
+    const { secret } = await keys.reveal(row.id);
+    return { kind: row.kind as KeyKind, baseUrl: row.baseUrl, secret };
+  }
+
   // Calls a dead worker left half-done are settled before any new call is admitted.
   const ready = refreshSettings().then(() => recoverInterruptedCalls(deps));
 
@@ -44,6 +57,7 @@ export function localProxy({ db, vault, grants, keys }: { db: VaultDb; vault: Va
     usage,
     refreshSettings,
     revoke: (grantId: string) => revocations.revoke(grantId),
+    forgetKeys: () => openKeys.clear(),
     async fetch(request: Request, origin: string): Promise<Response> {
       await ready;
       await vault.touch();

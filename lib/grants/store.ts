@@ -15,6 +15,9 @@ export const isLive = (grant: Grant, now: number) => grant.revokedAt === 0 && gr
 
 /** Grants: issued on approval, found by token hash, revoked by the user or given up by the app. */
 export class GrantStore implements GrantLookup {
+  /** Grants by token hash: every proxied call looks its grant up, so it is kept off IndexedDB. */
+  private readonly byHash = new Map<string, Grant>();
+
   constructor(
     private readonly db: VaultDb,
     private readonly dataKey: () => Uint8Array,
@@ -36,12 +39,24 @@ export class GrantStore implements GrantLookup {
       revokedAt: 0,
     };
     await this.db.grants.add(row);
+    this.byHash.set(row.tokenHash, withoutToken(row));
     return { grant: withoutToken(row), response: grantedResponse(token, details) };
   }
 
   async findByToken(token: string): Promise<Grant | undefined> {
-    const row = await this.db.grants.where('tokenHash').equals(hashToken(token)).first();
-    return row && withoutToken(row);
+    const hash = hashToken(token);
+    const cached = this.byHash.get(hash);
+    if (cached) return cached;
+    const row = await this.db.grants.where('tokenHash').equals(hash).first();
+    if (!row) return undefined;
+    const grant = withoutToken(row);
+    this.byHash.set(hash, grant);
+    return grant;
+  }
+
+  /** Drops the cache, after the database changed behind this store's back (reset, import). */
+  forget(): void {
+    this.byHash.clear();
   }
 
   /** An origin's live grants as the spec's granted responses, tokens included: they are that origin's own. */
@@ -66,7 +81,9 @@ export class GrantStore implements GrantLookup {
     if (!row || row.revokedAt !== 0) return row && withoutToken(row);
     const revokedAt = this.now();
     await this.db.grants.update(id, { revokedAt });
-    return { ...withoutToken(row), revokedAt };
+    const revoked = { ...withoutToken(row), revokedAt };
+    this.byHash.set(row.tokenHash, revoked);
+    return revoked;
   }
 
   /** The token of a grant, to tell its origin's pages which token stopped working. */
