@@ -3,7 +3,7 @@ import type { Decision } from '@/lib/approvals/decision';
 import type { DetailView } from '@/lib/approvals/view';
 import { keyKinds, type KeyKind } from '@/lib/providers/kinds';
 import type { Limits } from '@/lib/protocol';
-import { KeyForm } from '@/entrypoints/options/KeyForm';
+import { KeyForm } from '@/components/KeyForm';
 
 type DetailDecision = Decision['details'][number];
 

@@ -1,3 +1,4 @@
+import '@/utils/zod-config';
 import { ApprovalQueue } from '@/lib/approvals/queue';
 import { accessService } from '@/lib/approvals/service';
 import { VaultDb } from '@/lib/db/schema';

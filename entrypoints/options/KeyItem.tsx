@@ -4,7 +4,7 @@ import { keyKindNames, type KeyKind } from '@/lib/providers/kinds';
 import type { KeySummary } from '@/lib/vault/keys';
 import type { KeyCheckResult } from '@/lib/vault/key-check';
 import { callVault } from '@/utils/vault-client';
-import { requestHostFor } from './host-permission';
+import { requestHostFor } from '@/components/host-permission';
 
 type Mode = 'view' | 'edit' | 'replace' | 'confirm-delete';
 

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { KeySummary } from '@/lib/vault/keys';
 import { callVault } from '@/utils/vault-client';
-import { KeyForm } from './KeyForm';
+import { KeyForm } from '@/components/KeyForm';
 import { KeyItem } from './KeyItem';
 
 export function KeysPage() {

@@ -1,3 +1,4 @@
+import '@/utils/zod-config';
 import { createRoot } from 'react-dom/client';
 import '@/components/styles.css';
 import { Popup } from './Popup';
