@@ -349,4 +349,26 @@ describe('the official SDKs through window.okap.fetch', () => {
     expect(await options.evaluate(() => document.body.innerText)).toContain(`127.0.0.1:${site.port}`);
     await options.close();
   });
+
+  it('a locked vault answers 503 vault_locked and the toolbar icon asks the person to unlock', async () => {
+    const options = await ext.openPage('options.html');
+    await clickButton(options, 'Lock');
+    await options.waitForSelector(aria('Unlock', 'button'));
+    const error = await app.evaluate(async () => {
+      const w = window as unknown as PageWindow;
+      try {
+        await w.sdk.clients.openai(w.grants.main).chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hello' }] });
+        return 'no error';
+      } catch (e) {
+        return w.sdk.describeError(e);
+      }
+    });
+    expect(error).toMatchObject({ error: 'InternalServerError', status: 503, code: 'vault_locked' });
+    const worker = await ext.worker();
+    await expect.poll(() => worker.evaluate(() => (globalThis as unknown as { chrome: { action: { getBadgeText(d: object): Promise<string> } } }).chrome.action.getBadgeText({}))).toBe('!');
+    await typeInto(options, 'Passphrase', 'violet harbor lantern 42');
+    await clickButton(options, 'Unlock');
+    await expect.poll(() => worker.evaluate(() => (globalThis as unknown as { chrome: { action: { getBadgeText(d: object): Promise<string> } } }).chrome.action.getBadgeText({}))).toBe('');
+    await options.close();
+  });
 });
