@@ -64,11 +64,10 @@ export function pagePorts(api: ReturnType<typeof pageApi>, proxyFetch: ProxyFetc
           if (!send(port, { id, chunk: toBase64Url(next.value) })) return void (await reader?.cancel());
         }
         send(port, { id, done: true });
-      } catch (error) {
+      } catch {
         const aborted = controller.signal.aborted;
         const message = aborted ? 'The call was aborted.' : 'The connection to the provider was cut.';
         send(port, { id, ok: false, done: true, error: { code: aborted ? 'aborted' : 'network_error', message } });
-        void error;
       } finally {
         fetches.delete(id);
       }
