@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aria, launchWithExtension, type ExtensionBrowser } from '../support/browser';
-import { addKey, approvalWindow, approve, clickButton, createVault, typeInto } from '../support/flows';
+import { addKey, approvalWindow, approve, clickButton, closeWindow, createVault, deny, typeInto } from '../support/flows';
 import { serveStatic } from '../support/site';
 
 const PASSPHRASE = 'violet harbor lantern 42';
@@ -107,7 +107,7 @@ describe('apps ask for access', () => {
     const page = await sitePage(site.origin);
     await start(page, shorthand);
     const win = await approvalWindow(ext);
-    await clickButton(win, 'Deny');
+    await deny(win);
     const { error } = await result(page);
     expect(error).toMatchObject({ name: 'OkapError', code: 'user_denied', response: { okap: '1.0', status: 'denied' } });
     expect(typeof error.response.reason).toBe('string');
@@ -171,7 +171,7 @@ describe('apps ask for access', () => {
     const win = await approvalWindow(ext);
     const button = await win.waitForSelector(aria('Approve', 'button'));
     expect(await button!.evaluate((b) => (b as HTMLButtonElement).disabled)).toBe(true);
-    await clickButton(win, 'Deny');
+    await deny(win);
     await result(page);
     await page.close();
   });
@@ -180,12 +180,12 @@ describe('apps ask for access', () => {
     const page = await sitePage(site.otherOrigin);
     for (let i = 0; i < 2; i++) {
       await start(page, shorthand);
-      await clickButton(await approvalWindow(ext), 'Deny');
+      await deny(await approvalWindow(ext));
       expect((await result(page)).error.code).toBe('user_denied');
     }
     // The third denial comes from closing the window, which denies too.
     await start(page, shorthand);
-    await (await approvalWindow(ext)).close();
+    await closeWindow(await approvalWindow(ext));
     expect((await result(page)).error.code).toBe('user_denied');
     await start(page, shorthand);
     expect((await result(page)).error).toMatchObject({ code: 'throttled' });

@@ -1,4 +1,4 @@
-import type { Page } from 'puppeteer-core';
+import type { Page, Target } from 'puppeteer-core';
 import { aria, type ExtensionBrowser } from './browser';
 
 export async function typeInto(page: Page, name: string, text: string) {
@@ -30,16 +30,43 @@ export async function addKey(page: Page, key: { kind: string; label: string; sec
   await page.waitForSelector(`::-p-text(${key.label})`);
 }
 
+/** Approval windows that closed, or are closing: never handed out again. */
+const retired = new WeakSet<Target>();
+
 /** The approval window, once the extension has opened it. */
 export async function approvalWindow(ext: ExtensionBrowser): Promise<Page> {
-  const target = await ext.browser.waitForTarget((t) => t.url() === `chrome-extension://${ext.extensionId}/approve.html`, { timeout: 15_000 });
+  const url = `chrome-extension://${ext.extensionId}/approve.html`;
+  const target = await ext.browser.waitForTarget((t) => t.url() === url && !retired.has(t), { timeout: 15_000 });
   const page = await target.page();
   if (!page) throw new Error('approval window has no page');
   return page;
+}
+
+/**
+ * After a decision the window closes when nothing else waits. Wait a moment for that, so the next
+ * request's window is never confused with this one while it is still closing.
+ */
+async function settle(page: Page) {
+  const target = page.target();
+  const closed = new Promise<void>((resolve) => page.once('close', () => resolve()));
+  await Promise.race([closed, new Promise((r) => setTimeout(r, 1500))]);
+  if (page.isClosed()) retired.add(target);
 }
 
 /** Waits until "Approve" accepts clicks (it ignores them briefly after the window appears), then clicks. */
 export async function approve(page: Page) {
   await page.waitForFunction(() => [...document.querySelectorAll('button')].some((b) => b.textContent === 'Approve' && !b.disabled));
   await clickButton(page, 'Approve');
+  await settle(page);
+}
+
+export async function deny(page: Page) {
+  await clickButton(page, 'Deny');
+  await settle(page);
+}
+
+/** Closes the approval window the way a person would, which denies what waits in it. */
+export async function closeWindow(page: Page) {
+  retired.add(page.target());
+  await page.close();
 }
