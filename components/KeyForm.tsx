@@ -1,7 +1,8 @@
 import { useState, type FormEvent } from 'react';
 import { ErrorText, messageOf } from '@/components/ErrorText';
-import { keyKindNames, keyKinds, type KeyKind } from '@/lib/providers/kinds';
+import type { KeyKind } from '@/lib/providers/kinds';
 import { callVault } from '@/utils/vault-client';
+import { KeyKindSelect } from '@/components/KeyKindSelect';
 import { requestHostFor } from './host-permission';
 
 export function KeyForm({ onSaved, initialKind = 'openai' }: { onSaved: () => void; initialKind?: KeyKind }) {
@@ -33,16 +34,7 @@ export function KeyForm({ onSaved, initialKind = 'openai' }: { onSaved: () => vo
   return (
     <form onSubmit={submit} className="stack card" aria-label="Add a key">
       <h3>Add a key</h3>
-      <label>
-        Provider
-        <select value={kind} onChange={(e) => setKind(e.target.value as KeyKind)}>
-          {keyKinds.map((k) => (
-            <option key={k} value={k}>
-              {keyKindNames[k]}
-            </option>
-          ))}
-        </select>
-      </label>
+      <KeyKindSelect label="Provider" value={kind} onChange={setKind} />
       <label>
         Label
         <input value={label} maxLength={100} placeholder="Work, Personal…" onChange={(e) => setLabel(e.target.value)} />

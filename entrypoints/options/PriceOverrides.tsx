@@ -1,8 +1,9 @@
 import { useState, type FormEvent } from 'react';
 import { ErrorText, messageOf } from '@/components/ErrorText';
-import { keyKindNames, keyKinds, type KeyKind } from '@/lib/providers/kinds';
+import { keyKindNames, type KeyKind } from '@/lib/providers/kinds';
 import type { Settings } from '@/lib/vault/settings';
 import { callVault } from '@/utils/vault-client';
+import { KeyKindSelect } from '@/components/KeyKindSelect';
 
 type Override = Settings['priceOverrides'][number];
 
@@ -57,16 +58,7 @@ export function PriceOverrides({ settings, onSaved }: { settings: Settings; onSa
           ))}
         </ul>
       )}
-      <label>
-        Price provider
-        <select value={provider} onChange={(e) => setProvider(e.target.value as KeyKind)}>
-          {keyKinds.map((k) => (
-            <option key={k} value={k}>
-              {keyKindNames[k]}
-            </option>
-          ))}
-        </select>
-      </label>
+      <KeyKindSelect label="Price provider" value={provider} onChange={setProvider} />
       <label>
         Model
         <input value={model} placeholder="llama3.1:8b or gpt-5*" onChange={(e) => setModel(e.target.value)} />
