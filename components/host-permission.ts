@@ -5,7 +5,12 @@ import { browser } from 'wxt/browser';
  * the browser only shows its prompt during a user gesture. Hosts granted at install resolve at once.
  */
 export async function requestHostFor(baseUrl: string): Promise<boolean> {
-  if (!baseUrl) return true;
-  const { protocol, hostname } = new URL(baseUrl);
-  return browser.permissions.request({ origins: [`${protocol}//${hostname}/*`] });
+  return requestHostsFor([baseUrl]);
+}
+
+/** All at once: one gesture allows one prompt. */
+export async function requestHostsFor(baseUrls: string[]): Promise<boolean> {
+  const origins = [...new Set(baseUrls.filter(Boolean).map((url) => `${new URL(url).protocol}//${new URL(url).hostname}/*`))];
+  if (origins.length === 0) return true;
+  return browser.permissions.request({ origins });
 }

@@ -11,17 +11,22 @@ export function ApprovalCard({ view, onKeysChanged }: { view: ApprovalView; onKe
     view.details.map((d) => ({ models: d.models, limits: d.limits, expires: d.expires })),
   );
   const [error, setError] = useState<string>();
+  const [busy, setBusy] = useState(false);
   const armed = useArmed(500, view.id);
   const missingKey = view.details.some((d) => !d.hasKey);
   const invalid = details.some((d, i) => d.invalid || (d.models.length === 0 && view.details[i]!.models.length > 0));
 
   async function decide(approve: boolean) {
+    if (busy) return;
+    setBusy(true);
     setError(undefined);
     try {
       if (approve) await callVault('approve', { id: view.id, details: details.map(({ invalid: _, ...d }) => d) });
       else await callVault('deny', { id: view.id });
     } catch (failure) {
       setError(messageOf(failure));
+    } finally {
+      setBusy(false);
     }
   }
 
@@ -53,10 +58,10 @@ export function ApprovalCard({ view, onKeysChanged }: { view: ApprovalView; onKe
       {missingKey && <p className="warning">Add a key for every provider to approve.</p>}
       {invalid && <p className="warning">Fix the marked fields, and keep at least one model, to approve.</p>}
       <div className="row sticky-actions">
-        <button type="button" className="secondary" onClick={() => decide(false)}>
+        <button type="button" className="secondary" disabled={busy} onClick={() => decide(false)}>
           Deny
         </button>
-        <button type="button" disabled={!armed || missingKey || invalid} onClick={() => decide(true)}>
+        <button type="button" disabled={busy || !armed || missingKey || invalid} onClick={() => decide(true)}>
           Approve
         </button>
       </div>

@@ -8,6 +8,7 @@ import type { VaultMethod } from '@/lib/messages/vault-api';
 import { pageApi } from '@/lib/page-api/service';
 import type { GrantedResponse } from '@/lib/protocol';
 import { KeyStore } from '@/lib/vault/keys';
+import { ImportPlans } from '@/lib/vault/import-plans';
 import { vaultService } from '@/lib/vault/service';
 import { Vault } from '@/lib/vault/vault';
 import { broadcastMessaging } from '@/utils/messaging';
@@ -33,7 +34,10 @@ export default defineBackground(() => {
     onChange: (unlocked) => {
       void announce();
       if (unlocked) void clearUnlockRequest();
-      else proxy.forgetKeys();
+      else {
+        proxy.forgetKeys();
+        importPlans.clear();
+      }
     },
   });
   const lockTimer = autoLock(vault);
@@ -44,6 +48,7 @@ export default defineBackground(() => {
   const queue = new ApprovalQueue<GrantedResponse>();
   const window = approvalWindow(queue);
   const proxy = localProxy({ db, vault, grants, keys });
+  const importPlans = new ImportPlans();
 
   async function announce(): Promise<void> {
     await lockTimer.schedule();
@@ -74,9 +79,12 @@ export default defineBackground(() => {
   );
 
   const handlers = {
-    ...vaultService({ db, vault, fetch: (input, init) => fetch(input, init) }),
+    ...vaultService({ db, vault, plans: importPlans, fetch: (input, init) => fetch(input, init) }),
     ...accessService({ queue, grants, keys, vault, baseUrlFor: localBaseUrl, onRevoked }),
-    recentUsage: ({ limit }: { limit: number }) => proxy.usage.recent(limit),
+    recentUsage: async ({ limit }: { limit: number }) => {
+      vault.requireKey();
+      return proxy.usage.recent(limit);
+    },
   };
   registerVaultHandlers(handlers, {
     ready,
@@ -84,7 +92,7 @@ export default defineBackground(() => {
       if (GRANT_CHANGES.has(method)) void broadcastMessaging.sendMessage('grantsChanged', undefined).catch(() => undefined);
       if (KEY_CHANGES.has(method)) proxy.forgetKeys();
       if (method === 'resetVault') grants.forget();
-      if (method === 'updateSettings' || method === 'resetVault') await proxy.refreshSettings();
+      if (method === 'updateSettings' || method === 'resetVault' || method === 'applyImport') await proxy.refreshSettings();
       if (STATE_CHANGES.has(method)) return;
       await vault.touch();
       await lockTimer.schedule();

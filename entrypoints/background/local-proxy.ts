@@ -42,6 +42,7 @@ export function localProxy({ db, vault, grants, keys }: { db: VaultDb; vault: Va
     priceOverrides: () => settings.priceOverrides,
     revocations,
     onError,
+    onAdmitted: () => void vault.touch(),
   };
   async function openKey(providerId: string): Promise<ProviderKey | undefined> {
     const row = await keys.defaultFor(providerId);
@@ -60,7 +61,6 @@ export function localProxy({ db, vault, grants, keys }: { db: VaultDb; vault: Va
     forgetKeys: () => openKeys.clear(),
     async fetch(request: Request, origin: string): Promise<Response> {
       await ready;
-      await vault.touch();
       const response = await handle(request, { origin }, deps);
       // A locked vault cannot serve apps: show it on the toolbar icon until the person unlocks.
       if (response.status === 503 && !vault.isUnlocked) void askToUnlock();

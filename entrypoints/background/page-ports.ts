@@ -36,8 +36,10 @@ export function pagePorts(api: ReturnType<typeof pageApi>, proxyFetch: ProxyFetc
     const site: string = origin;
     ports.set(port, site);
     const fetches = new Map<number, AbortController>();
+    const gone = new AbortController();
     port.onDisconnect.addListener(() => {
       ports.delete(port);
+      gone.abort();
       // A closed tab cancels its calls upstream; they settle like any aborted call.
       for (const controller of fetches.values()) controller.abort(new DOMException('The page went away', 'AbortError'));
     });
@@ -82,7 +84,7 @@ export function pagePorts(api: ReturnType<typeof pageApi>, proxyFetch: ProxyFetc
         if (typeof params === 'number') fetches.get(params)?.abort(new DOMException('Aborted by the page', 'AbortError'));
         return;
       }
-      const result = await api(site, method as PageMethod, params);
+      const result = await api(site, method as PageMethod, params, gone.signal);
       send(port, result.ok ? { id, ok: true, value: result.value, done: true } : { id, ok: false, error: result.error, done: true });
     });
   });

@@ -53,7 +53,13 @@ export default defineUnlistedScript({
       port ??= connect();
       if (data.method !== 'abort') waiting.add(data.id);
       keepalive ??= setInterval(() => port?.postMessage({ keepalive: true }), KEEPALIVE_MS);
-      port.postMessage({ id: data.id, method: data.method, params: data.params });
+      try {
+        port.postMessage({ id: data.id, method: data.method, params: data.params });
+      } catch {
+        // Too large or not serializable: the call fails rather than hanging.
+        waiting.delete(data.id);
+        toPage({ id: data.id, ok: false, done: true, error: { code: 'invalid_request', message: 'The request could not be sent to the vault (too large?).' } });
+      }
     });
   },
 });

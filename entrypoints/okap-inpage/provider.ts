@@ -86,7 +86,9 @@ export function installOkap(version: string): void {
     const { signal } = request;
     const abortError = () => signal.reason ?? new DOMException('The operation was aborted.', 'AbortError');
     signal.throwIfAborted();
-    const body = /^(GET|HEAD)$/.test(request.method) ? undefined : toB64(new Uint8Array(await request.arrayBuffer()));
+    const bytes = /^(GET|HEAD)$/.test(request.method) ? undefined : new Uint8Array(await request.arrayBuffer());
+    if (bytes && bytes.length > 40 * 1024 * 1024) throw new TypeError('window.okap.fetch: request bodies are limited to 40 MiB');
+    const body = bytes && toB64(bytes);
     signal.throwIfAborted();
     const id = nextId++;
     let body$: ReadableStreamDefaultController<Uint8Array>;

@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { ErrorText, messageOf } from '@/components/ErrorText';
 import type { ImportChange, ImportMode } from '@/lib/vault/backup';
 import { callVault } from '@/utils/vault-client';
+import { requestHostsFor } from '@/components/host-permission';
 
 const actionNames: Record<ImportChange['action'], string> = { add: 'Add', update: 'Replace', keep: 'Keep yours', remove: 'Remove' };
 
@@ -30,6 +31,11 @@ export function BackupImport() {
   async function apply() {
     if (!plan) return;
     try {
+      const hosts = plan.changes.filter((c) => c.action === 'add' || c.action === 'update').map((c) => c.baseUrl);
+      if (!(await requestHostsFor(hosts))) {
+        setError('The vault needs permission to reach the Base URLs of the imported keys.');
+        return;
+      }
       await callVault('applyImport', { planId: plan.planId });
       setPlan(undefined);
       setPassphrase('');

@@ -9,8 +9,8 @@ afterEach(() => vi.useRealTimers());
 describe('approval queue', () => {
   it('queues requests from several origins and resolves each with its decision', async () => {
     const queue = new ApprovalQueue<string>();
-    const a = queue.submit('https://a.example', request);
-    const b = queue.submit('https://b.example', request);
+    const a = queue.submit('https://a.example', request).outcome;
+    const b = queue.submit('https://b.example', request).outcome;
     const [first, second] = queue.list();
     expect([first?.origin, second?.origin]).toEqual(['https://a.example', 'https://b.example']);
     queue.approve(first!.id, 'grant-a');
@@ -22,8 +22,8 @@ describe('approval queue', () => {
 
   it('allows one pending request per origin', async () => {
     const queue = new ApprovalQueue<string>();
-    void queue.submit('https://a.example', request);
-    expect(await queue.submit('https://a.example', request)).toMatchObject({ error: { code: 'already_pending' } });
+    void queue.submit('https://a.example', request).outcome;
+    expect(await queue.submit('https://a.example', request).outcome).toMatchObject({ error: { code: 'already_pending' } });
     expect(queue.size).toBe(1);
   });
 
@@ -31,14 +31,14 @@ describe('approval queue', () => {
     let now = 0;
     const queue = new ApprovalQueue<string>({ now: () => now });
     for (let i = 0; i < 3; i++) {
-      const pending = queue.submit('https://a.example', request);
+      const pending = queue.submit('https://a.example', request).outcome;
       now += 5_000;
       queue.deny(queue.list()[0]!.id);
       await pending;
     }
-    expect(await queue.submit('https://a.example', request)).toMatchObject({ error: { code: 'throttled' } });
+    expect(await queue.submit('https://a.example', request).outcome).toMatchObject({ error: { code: 'throttled' } });
     now += 60_001;
-    void queue.submit('https://a.example', request);
+    void queue.submit('https://a.example', request).outcome;
     expect(queue.list().some((p) => p.origin === 'https://a.example')).toBe(true);
   });
 
@@ -46,27 +46,47 @@ describe('approval queue', () => {
     let now = 0;
     const queue = new ApprovalQueue<string>({ now: () => now });
     for (let i = 0; i < 3; i++) {
-      const pending = queue.submit('https://a.example', request);
+      const pending = queue.submit('https://a.example', request).outcome;
       now += 20_000;
       queue.deny(queue.list()[0]!.id);
       await pending;
     }
-    void queue.submit('https://a.example', request);
+    void queue.submit('https://a.example', request).outcome;
     expect(queue.size).toBe(1);
   });
 
   it('denies with timeout after 10 minutes unanswered', async () => {
     vi.useFakeTimers();
     const queue = new ApprovalQueue<string>();
-    const pending = queue.submit('https://a.example', request);
+    const pending = queue.submit('https://a.example', request).outcome;
     vi.advanceTimersByTime(10 * 60_000);
     expect(await pending).toMatchObject({ error: { code: 'timeout' } });
     expect(queue.size).toBe(0);
   });
 
+  it('a request being approved cannot be denied, closed or approved again meanwhile', async () => {
+    const queue = new ApprovalQueue<string>();
+    const { id, outcome } = queue.submit('https://a.example', request);
+    expect(queue.claim(id!)).toMatchObject({ origin: 'https://a.example' });
+    expect(queue.claim(id!)).toBeUndefined();
+    expect(queue.deny(id!)).toBe(false);
+    queue.denyAll();
+    expect(queue.approve(id!, 'grant')).toBe(true);
+    expect(await outcome).toEqual({ approved: 'grant' });
+  });
+
+  it('a released claim can be denied again', async () => {
+    const queue = new ApprovalQueue<string>();
+    const { id, outcome } = queue.submit('https://a.example', request);
+    queue.claim(id!);
+    queue.release(id!);
+    expect(queue.deny(id!)).toBe(true);
+    expect(await outcome).toMatchObject({ error: { code: 'user_denied' } });
+  });
+
   it('closing the window denies everything waiting', async () => {
     const queue = new ApprovalQueue<string>();
-    const pending = [queue.submit('https://a.example', request), queue.submit('https://b.example', request)];
+    const pending = [queue.submit('https://a.example', request).outcome, queue.submit('https://b.example', request).outcome];
     queue.denyAll();
     for (const outcome of await Promise.all(pending)) expect(outcome).toMatchObject({ error: { code: 'user_denied' } });
   });

@@ -26,6 +26,15 @@ export interface QueueOptions {
 interface Entry<T> extends PendingApproval {
   settle: (outcome: Outcome<T>) => void;
   timer: ReturnType<typeof setTimeout>;
+  /** Being approved right now (the grant is being issued): nothing else may end it meanwhile. */
+  claimed: boolean;
+}
+
+/** What `submit` answers at once: whether the request now waits for the person, and how it ends. */
+export interface Ticket<T> {
+  /** The queue id while the request waits; absent when it was refused at once. */
+  id?: string;
+  outcome: Promise<Outcome<T>>;
 }
 
 /**
@@ -67,34 +76,51 @@ export class ApprovalQueue<T> {
     return this.entries.size;
   }
 
-  /** Queues a request; resolves when the person decides, the window closes, or time runs out. */
-  submit(origin: string, request: OkapRequest): Promise<Outcome<T>> {
+  /** Queues a request; its outcome resolves when the person decides, the window closes, or time runs out. */
+  submit(origin: string, request: OkapRequest): Ticket<T> {
+    const refuse = (error: OkapError): Ticket<T> => ({ outcome: Promise.resolve({ error }) });
     const blocked = this.blockedUntil.get(origin) ?? 0;
     if (blocked > this.now()) {
       const seconds = Math.ceil((blocked - this.now()) / 1000);
-      return Promise.resolve({ error: okapError('throttled', `Too many denied requests from this site. Try again in ${seconds} s.`) });
+      return refuse(okapError('throttled', `Too many denied requests from this site. Try again in ${seconds} s.`));
     }
     if ([...this.entries.values()].some((entry) => entry.origin === origin)) {
-      return Promise.resolve({ error: okapError('already_pending', 'This site already has a request waiting for the user.') });
+      return refuse(okapError('already_pending', 'This site already has a request waiting for the user.'));
     }
-    return new Promise((resolve) => {
-      const id = crypto.randomUUID();
-      const timer = setTimeout(
-        () => this.finish(id, { error: okapError('timeout', 'The user did not answer in time.') }),
-        this.options.timeoutMs,
-      );
-      this.entries.set(id, { id, origin, request, createdAt: this.now(), settle: resolve, timer });
-      this.changed();
+    const id = crypto.randomUUID();
+    const outcome = new Promise<Outcome<T>>((resolve) => {
+      const timer = setTimeout(() => {
+        if (!this.entries.get(id)?.claimed) this.finish(id, { error: okapError('timeout', 'The user did not answer in time.') });
+      }, this.options.timeoutMs);
+      this.entries.set(id, { id, origin, request, createdAt: this.now(), settle: resolve, timer, claimed: false });
     });
+    this.changed();
+    return { id, outcome };
+  }
+
+  /**
+   * Takes a request for approval before the grant is issued, so a second click, a denial or the
+   * window closing cannot end it (or approve it again) meanwhile. `release` gives it back on failure.
+   */
+  claim(id: string): PendingApproval | undefined {
+    const entry = this.entries.get(id);
+    if (!entry || entry.claimed) return undefined;
+    entry.claimed = true;
+    return { id: entry.id, origin: entry.origin, request: entry.request, createdAt: entry.createdAt };
+  }
+
+  release(id: string): void {
+    const entry = this.entries.get(id);
+    if (entry) entry.claimed = false;
   }
 
   approve(id: string, approved: T): boolean {
-    return this.finish(id, { approved });
+    return this.finish(id, { approved }, true);
   }
 
   deny(id: string, reason?: string): boolean {
     const entry = this.entries.get(id);
-    if (!entry) return false;
+    if (!entry || entry.claimed) return false;
     this.recordDenial(entry.origin);
     const response = deniedResponse(reason);
     return this.finish(id, { error: okapError('user_denied', 'The user denied the request.', { response }) });
@@ -110,9 +136,9 @@ export class ApprovalQueue<T> {
     return this.finish(id, { error });
   }
 
-  private finish(id: string, outcome: Outcome<T>): boolean {
+  private finish(id: string, outcome: Outcome<T>, claimant = false): boolean {
     const entry = this.entries.get(id);
-    if (!entry) return false;
+    if (!entry || (entry.claimed && !claimant)) return false;
     clearTimeout(entry.timer);
     this.entries.delete(id);
     entry.settle(outcome);

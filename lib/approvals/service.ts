@@ -34,24 +34,31 @@ export function accessService(deps: AccessServiceDeps): VaultHandlers<AccessMeth
     async approve(input) {
       const decision = decisionSchema.parse(input);
       deps.vault.requireKey();
-      const pending = deps.queue.list().find((p) => p.id === decision.id);
+      // Claimed before the first await: a double click or the window closing cannot issue a second grant.
+      const pending = deps.queue.claim(decision.id);
       if (!pending) throw new VaultError('not_found', 'That request is no longer waiting.');
-      for (const detail of pending.request.authorization_details) {
-        if (!(await deps.keys.defaultFor(detail.provider))) {
-          throw new VaultError('invalid_input', `Add a key for ${detail.provider} before approving.`);
+      try {
+        for (const detail of pending.request.authorization_details) {
+          if (!(await deps.keys.defaultFor(detail.provider))) {
+            throw new VaultError('invalid_input', `Add a key for ${detail.provider} before approving.`);
+          }
         }
+        const details = grantedDetails(pending.request, decision, deps.baseUrlFor, now());
+        const client = pending.request.client ?? { name: new URL(pending.origin).host };
+        const { response } = await deps.grants.issue(pending.origin, client, details);
+        deps.queue.approve(decision.id, response);
+        return null;
+      } catch (error) {
+        deps.queue.release(decision.id);
+        throw error;
       }
-      const details = grantedDetails(pending.request, decision, deps.baseUrlFor, now());
-      const client = pending.request.client ?? { name: new URL(pending.origin).host };
-      const { response } = await deps.grants.issue(pending.origin, client, details);
-      deps.queue.approve(decision.id, response);
-      return null;
     },
     async deny({ id }) {
       deps.queue.deny(id);
       return null;
     },
     async listGrants() {
+      deps.vault.requireKey();
       return deps.grants.list();
     },
     async revokeGrant({ id }) {

@@ -2,8 +2,11 @@ import { z } from 'zod';
 import { fromBase64Url } from '../encoding/base64';
 import { VAULT_BASE } from './wire';
 
-/** Request bodies a page may send through the vault (audio uploads are the largest the APIs take). */
-export const MAX_BODY_BYTES = 64 * 1024 * 1024;
+/**
+ * Request bodies a page may send through the vault: above the APIs' own upload limits (25 MB audio),
+ * and small enough that base64 still fits in one runtime message (Chrome caps those at 64 MiB).
+ */
+export const MAX_BODY_BYTES = 40 * 1024 * 1024;
 
 /**
  * A page's `window.okap.fetch` call as it crosses the bridge: only URLs under the reserved vault host

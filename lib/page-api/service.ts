@@ -22,12 +22,17 @@ const locked = () => okapError('vault_locked', 'The vault is locked. The user ha
 /** What a web page may ask, answered for the origin the browser named. Never throws. */
 export function pageApi(deps: PageApiDeps) {
   const now = deps.now ?? Date.now;
-  const methods: Record<PageMethod, (origin: string, params: unknown) => Promise<PageResult>> = {
-    async requestAccess(origin, params) {
+  const methods: Record<PageMethod, (origin: string, params: unknown, gone?: AbortSignal) => Promise<PageResult>> = {
+    async requestAccess(origin, params, gone) {
       const parsed = parseOkapRequest(params, new Date(now()));
       if (!parsed.ok) return { ok: false, error: parsed.error };
-      const outcome = deps.queue.submit(origin, parsed.request);
-      await deps.showApprovals();
+      const { id, outcome } = deps.queue.submit(origin, parsed.request);
+      // Only a request that now waits brings the window up: a throttled site cannot keep stealing focus.
+      if (id !== undefined) {
+        // A request whose page went away is withdrawn, not left for the person to approve for nobody.
+        gone?.addEventListener('abort', () => deps.queue.fail(id, okapError('internal_error', 'The page that asked went away.')));
+        await deps.showApprovals();
+      }
       const result = await outcome;
       return 'approved' in result ? { ok: true, value: result.approved } : { ok: false, error: result.error };
     },
@@ -43,9 +48,10 @@ export function pageApi(deps: PageApiDeps) {
     },
   };
 
-  return async function call(origin: string, method: PageMethod, params: unknown): Promise<PageResult> {
+  /** `gone` aborts when the calling page disconnects. */
+  return async function call(origin: string, method: PageMethod, params: unknown, gone?: AbortSignal): Promise<PageResult> {
     try {
-      return await methods[method](origin, params);
+      return await methods[method](origin, params, gone);
     } catch {
       return { ok: false, error: okapError('internal_error', 'The vault could not answer.') };
     }

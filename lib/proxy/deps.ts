@@ -54,6 +54,12 @@ export interface ProxyDeps {
   revocations?: RevocationSource;
   /** Failures that must not fail a call: usage writes, metering bugs. Never given a secret. */
   onError?(error: unknown): void;
+  /**
+   * Told when a call passed every check and was admitted: a live grant of this origin is in use.
+   * The extension counts that, and only that, as activity against auto-lock, so a page without a
+   * grant cannot keep the vault unlocked by calling it.
+   */
+  onAdmitted?(grantId: string): void;
   /** Makes usage row ids; default crypto.randomUUID. */
   newId?(): string;
 }

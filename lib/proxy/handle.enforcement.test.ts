@@ -27,6 +27,18 @@ async function refusal(response: Response): Promise<{ status: number; type: stri
 }
 
 describe('who may call', () => {
+  it('counts only admitted calls of a live grant as activity', async () => {
+    const admitted: string[] = [];
+    kit.deps.onAdmitted = (grantId) => admitted.push(grantId);
+    const grant = makeGrant([{ provider: 'openai' }]);
+    const token = kit.grant(grant);
+    await (await call('okap_' + 'x'.repeat(43))).text();
+    await (await call(token, 'https://evil.example')).text();
+    expect(admitted).toEqual([]);
+    await (await call(token)).text();
+    expect(admitted).toEqual([grant.id]);
+  });
+
   it('refuses a token from another origin in local mode', async () => {
     const token = kit.grant(makeGrant([{ provider: 'openai' }]));
     expect(await refusal(await call(token, 'https://evil.example'))).toMatchObject({ status: 401, type: 'origin_mismatch' });

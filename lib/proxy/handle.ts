@@ -144,6 +144,7 @@ export async function handle(request: Request, ctx: ProxyContext, deps: ProxyDep
       now: () => deps.now(),
     });
     trail.admitted = true;
+    deps.onAdmitted?.(grant.id);
 
     const finish = settler(
       {

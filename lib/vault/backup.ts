@@ -5,6 +5,7 @@ import { keyKinds } from '../providers/kinds';
 import { open, openText, seal, SealError, sealText } from './aead';
 import { VaultError } from './errors';
 import { defaultKdfCost, deriveKek, kdfParamsSchema, newKdfParams, type KdfCost } from './kdf';
+import { baseUrlSchema, secretSchema } from './keys';
 import { maskKey } from './mask';
 import { settingsSchema } from './settings';
 
@@ -32,17 +33,21 @@ const backupFileSchema = z.object({
   ciphertext: b64,
 });
 
-const backupKeySchema = z.object({
-  id: z.string().min(1).max(100),
-  kind: z.enum(keyKinds),
-  providerId: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/),
-  label: z.string().max(100),
-  baseUrl: z.string().max(2048),
-  isDefault: z.boolean(),
-  createdAt: z.number(),
-  updatedAt: z.number(),
-  secret: z.string().min(1).max(4096),
-});
+// The same rules as a key typed into the form: a backup is input from outside like any other.
+const backupKeySchema = z
+  .object({
+    id: z.string().min(1).max(100),
+    kind: z.enum(keyKinds),
+    providerId: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/),
+    label: z.string().max(100),
+    baseUrl: baseUrlSchema,
+    isDefault: z.boolean(),
+    createdAt: z.number(),
+    updatedAt: z.number(),
+    secret: secretSchema,
+  })
+  .refine((key) => key.kind !== 'openai-compatible' || key.baseUrl !== '', { message: 'An OpenAI-compatible key needs a Base URL', path: ['baseUrl'] })
+  .refine((key) => key.kind === 'openai-compatible' || key.providerId === key.kind, { message: 'provider does not match the key kind', path: ['providerId'] });
 const payloadSchema = z.object({
   keys: z.array(backupKeySchema).max(10_000),
   settings: settingsSchema.optional(),
@@ -128,6 +133,8 @@ export interface ImportChange {
   label: string;
   providerId: string;
   mask: string;
+  /** The key's own Base URL, so the UI can ask for access to custom hosts before importing. */
+  baseUrl: string;
 }
 
 /** What an import would do, for the person to read before anything changes. */
@@ -137,11 +144,11 @@ export async function planImport(db: VaultDb, payload: BackupPayload, mode: Impo
   const changes: ImportChange[] = payload.keys.map((key) => {
     const existing = local.get(key.id);
     const action = mode === 'replace' || !existing ? (existing ? 'update' : 'add') : existing.updatedAt < key.updatedAt ? 'update' : 'keep';
-    return { action, label: key.label, providerId: key.providerId, mask: maskKey(key.secret) };
+    return { action, label: key.label, providerId: key.providerId, mask: maskKey(key.secret), baseUrl: key.baseUrl };
   });
   if (mode === 'replace') {
     for (const row of local.values()) {
-      if (!incoming.has(row.id)) changes.push({ action: 'remove', label: row.label, providerId: row.providerId, mask: row.mask });
+      if (!incoming.has(row.id)) changes.push({ action: 'remove', label: row.label, providerId: row.providerId, mask: row.mask, baseUrl: row.baseUrl });
     }
   }
   return changes;

@@ -16,7 +16,8 @@ export async function checkKey(
 ): Promise<KeyCheckResult> {
   let response: Response;
   try {
-    response = await fetcher(adapter.keyCheckRequest(baseUrl, key), { signal: AbortSignal.timeout(timeoutMs) });
+    // A redirect would carry the key to another host (x-api-key and x-goog-api-key survive redirects).
+    response = await fetcher(adapter.keyCheckRequest(baseUrl, key), { signal: AbortSignal.timeout(timeoutMs), redirect: 'error' });
   } catch {
     return { result: 'unreachable', message: `Could not reach ${baseUrl || adapter.defaultBaseUrl}.` };
   }

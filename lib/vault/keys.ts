@@ -7,14 +7,14 @@ import { maskKey } from './mask';
 
 const PROVIDER_ID = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 
-const baseUrlSchema = z
+export const baseUrlSchema = z
   .string()
   .trim()
   .max(2048)
   .refine((text) => text === '' || /^https?:\/\/[^\s]+$/i.test(text) && URL.canParse(text), 'Base URL must be an http(s) URL')
   .transform((text) => text.replace(/\/+$/, ''));
 
-const secretSchema = z.string().trim().min(8, 'The API key looks too short').max(4096);
+export const secretSchema = z.string().trim().min(8, 'The API key looks too short').max(4096);
 
 export const newKeySchema = z
   .object({

@@ -2,7 +2,8 @@ import type { VaultDb } from '../db/schema';
 import type { AccessMethod, UsageMethod, VaultHandlers, VaultMethod } from '../messages/vault-api';
 import { adapterFor } from '../providers/registry';
 import type { KeyKind } from '../providers/kinds';
-import { applyImport, exportBackup, openBackup, planImport, type BackupPayload, type ImportMode } from './backup';
+import { applyImport, exportBackup, openBackup, planImport } from './backup';
+import type { ImportPlans } from './import-plans';
 import { VaultError } from './errors';
 import { checkKey } from './key-check';
 import { KeyStore } from './keys';
@@ -10,27 +11,23 @@ import type { Vault } from './vault';
 
 type Handlers = VaultHandlers<Exclude<VaultMethod, AccessMethod | UsageMethod>>;
 
-interface PendingImport {
-  payload: BackupPayload;
-  mode: ImportMode;
-  expiresAt: number;
-}
-/** A previewed import may be applied for this long; after that the person previews again. */
-const PLAN_TTL_MS = 5 * 60_000;
 
 /**
  * The vault's answers to its own UI, as plain async functions: the background adds the message
  * plumbing, tests call these directly.
  */
-export function vaultService(deps: { db: VaultDb; vault: Vault; fetch: typeof fetch; now?: () => number }) {
+export function vaultService(deps: { db: VaultDb; vault: Vault; plans: ImportPlans; fetch: typeof fetch; now?: () => number }) {
   const { db, vault } = deps;
   const now = deps.now ?? Date.now;
   const keys = new KeyStore(db, () => vault.requireKey(), now);
-  const plans = new Map<string, PendingImport>();
+  const { plans } = deps;
 
   const handlers: Handlers = {
     status: () => vault.status(),
-    settings: () => vault.settings(),
+    settings: async () => {
+      vault.requireKey();
+      return vault.settings();
+    },
     create: async ({ passphrase }) => {
       await vault.create(passphrase);
       return vault.status();
@@ -43,12 +40,18 @@ export function vaultService(deps: { db: VaultDb; vault: Vault; fetch: typeof fe
       await vault.lock();
       return vault.status();
     },
-    listKeys: () => keys.list(),
+    listKeys: async () => {
+      vault.requireKey();
+      return keys.list();
+    },
     addKey: (key) => {
       vault.requireKey();
       return keys.add(key);
     },
-    editKey: ({ id, ...patch }) => keys.edit(id, patch),
+    editKey: async ({ id, ...patch }) => {
+      vault.requireKey();
+      return keys.edit(id, patch);
+    },
     replaceKey: ({ id, secret }) => keys.replaceSecret(id, secret),
     deleteKey: async ({ id }) => {
       vault.requireKey();
@@ -64,7 +67,10 @@ export function vaultService(deps: { db: VaultDb; vault: Vault; fetch: typeof fe
       const { row, secret } = await keys.reveal(id);
       return checkKey(adapterFor(row.kind as KeyKind), row.baseUrl, secret, deps.fetch);
     },
-    updateSettings: (patch) => vault.updateSettings(patch),
+    updateSettings: async (patch) => {
+      vault.requireKey();
+      return vault.updateSettings(patch);
+    },
     changePassphrase: async ({ current, next }) => {
       await vault.changePassphrase(current, next);
       return null;
@@ -79,16 +85,13 @@ export function vaultService(deps: { db: VaultDb; vault: Vault; fetch: typeof fe
       vault.requireKey();
       const payload = await openBackup(text, passphrase);
       const changes = await planImport(db, payload, mode);
-      const planId = crypto.randomUUID();
-      for (const [id, plan] of plans) if (plan.expiresAt < now()) plans.delete(id);
-      plans.set(planId, { payload, mode, expiresAt: now() + PLAN_TTL_MS });
-      return { planId, changes };
+      return { planId: plans.add(payload, mode), changes };
     },
     applyImport: async ({ planId }) => {
-      const plan = plans.get(planId);
-      if (!plan || plan.expiresAt < now()) throw new VaultError('not_found', 'That import preview has expired. Preview it again.');
-      await applyImport(db, vault.requireKey(), plan.payload, plan.mode);
-      plans.delete(planId);
+      const dataKey = vault.requireKey();
+      const plan = plans.take(planId);
+      if (!plan) throw new VaultError('not_found', 'That import preview has expired. Preview it again.');
+      await applyImport(db, dataKey, plan.payload, plan.mode);
       return null;
     },
     resetVault: async () => {

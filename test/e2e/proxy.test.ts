@@ -311,8 +311,7 @@ describe('the official SDKs through window.okap.fetch', () => {
     expect(out.busy).toMatchObject({ error: 'RateLimitError', status: 429 });
     expect(out.cut).not.toBe('ok');
     // Every admitted call settled: no reservation is left behind.
-    await new Promise((r) => setTimeout(r, 300));
-    expect(await storeRows('reservations')).toEqual([]);
+    await expect.poll(() => storeRows('reservations'), { timeout: 10_000 }).toEqual([]);
     const statuses = (await storeRows('usage')).map((row) => row.status);
     expect(statuses).toContain(500);
     expect(statuses).toContain(429);
