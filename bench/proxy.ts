@@ -76,7 +76,7 @@ try {
   function report(label: string, { viaVault, viaDirect }: { viaVault: number[]; viaDirect: number[] }) {
     const added = viaVault.map((v, i) => v - viaDirect[i]!);
     console.log(
-      `${label}: direct p50 ${fmt(median(viaDirect))}, via vault p50 ${fmt(median(viaVault))}; ` +
+      `${label}: direct p50 ${fmt(median(viaDirect))} p99 ${fmt(percentile(viaDirect, 99))}, via vault p50 ${fmt(median(viaVault))} p99 ${fmt(percentile(viaVault, 99))}; ` +
         `added p50 ${fmt(percentile(added, 50))}, p99 ${fmt(percentile(added, 99))} (goal ≤ 2 ms p50, ≤ 10 ms p99)`,
     );
     return viaVault;
