@@ -230,7 +230,7 @@ export const google: ProviderAdapter = {
   errorBody,
   filterModels,
   keyCheckRequest(baseUrl, key) {
-    const base = baseUrlOr(baseUrl, 'https://generativelanguage.googleapis.com');
+    const base = baseUrlOr(baseUrl, google.defaultBaseUrl);
     return new Request(`${base}/v1beta/models`, { method: 'GET', headers: { 'x-goog-api-key': key } });
   },
 };
