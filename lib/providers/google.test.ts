@@ -95,10 +95,11 @@ describe('google adapter', () => {
     expect(headers.get('x-goog-api-client')).toBe('google-genai-sdk/1.0');
   });
 
-  it('maxOutputTokens reads generationConfig in either case and counts candidates', () => {
-    expect(google.maxOutputTokens({ generationConfig: { maxOutputTokens: 800 } })).toBe(800);
-    expect(google.maxOutputTokens({ generation_config: { max_output_tokens: 800, candidate_count: 2 } })).toBe(1600);
-    expect(google.maxOutputTokens({ contents: [] })).toBeUndefined();
+  it('inspect reads generationConfig in either case and counts candidates', () => {
+    const route = google.route('POST', '/v1beta/models/gemini-2.5-flash:generateContent', new URLSearchParams(), {})!;
+    expect(google.inspect(route, { generationConfig: { maxOutputTokens: 800 } })).toMatchObject({ maxOutputPerAnswer: 800, answers: 1 });
+    expect(google.inspect(route, { generation_config: { max_output_tokens: 800, candidate_count: 2 } })).toMatchObject({ maxOutputPerAnswer: 800, answers: 2 });
+    expect(google.inspect(route, { contents: [] }).maxOutputPerAnswer).toBeUndefined();
   });
 
   describe('usage', () => {

@@ -160,15 +160,21 @@ describe.each([openai, openaiCompatible])('$id adapter', (adapter) => {
     });
   });
 
-  it('maxOutputTokens reads each spelling and counts every choice', () => {
-    expect(adapter.maxOutputTokens({ max_tokens: 100 })).toBe(100);
-    expect(adapter.maxOutputTokens({ max_completion_tokens: 300, max_tokens: 100 })).toBe(300);
-    expect(adapter.maxOutputTokens({ max_output_tokens: 2048 })).toBe(2048);
-    expect(adapter.maxOutputTokens({ max_tokens: 100, n: 3 })).toBe(300);
-    expect(adapter.maxOutputTokens({ max_tokens: 16, best_of: 5, n: 2 })).toBe(80);
-    expect(adapter.maxOutputTokens({ model: 'gpt-4o' })).toBeUndefined();
-    expect(adapter.maxOutputTokens({ max_tokens: -1 })).toBeUndefined();
-    expect(adapter.maxOutputTokens(undefined)).toBeUndefined();
+  it('inspect reads each spelling of the output limit and counts every choice', () => {
+    const route = adapter.route('POST', '/chat/completions', new URLSearchParams(), {})!;
+    const out = (body: unknown) => {
+      const f = adapter.inspect(route, body);
+      return f.maxOutputPerAnswer === undefined ? undefined : f.maxOutputPerAnswer * f.answers;
+    };
+    expect(out({ max_tokens: 100 })).toBe(100);
+    expect(out({ max_completion_tokens: 300, max_tokens: 100 })).toBe(300);
+    expect(out({ max_output_tokens: 2048 })).toBe(2048);
+    expect(out({ max_tokens: 100, n: 3 })).toBe(300);
+    expect(out({ max_tokens: 16, best_of: 5, n: 2 })).toBe(80);
+    expect(out({ model: 'gpt-4o' })).toBeUndefined();
+    expect(adapter.inspect(route, { model: 'gpt-4o', n: 4 }).answers).toBe(4);
+    expect(out({ max_tokens: -1 })).toBeUndefined();
+    expect(out(undefined)).toBeUndefined();
   });
 
   describe('usage', () => {
