@@ -14,6 +14,7 @@ describe('anthropic adapter', () => {
         model: 'claude-sonnet-4-20250514',
         stream: true,
         kind: 'call',
+        reportsUsage: true,
       });
     });
 

@@ -19,6 +19,7 @@ describe('google adapter', () => {
           model: 'gemini-2.5-flash',
           stream: false,
           kind: 'call',
+          ...(method === 'generateContent' ? { reportsUsage: true } : {}),
         });
       }
     });
@@ -32,6 +33,7 @@ describe('google adapter', () => {
         model: 'gemini-2.5-pro',
         stream: true,
         kind: 'call',
+        reportsUsage: true,
       });
       expect(google.route('POST', '/v1beta/models/gemini-2.5-pro:streamGenerateContent', none, {})?.stream).toBe(false);
       expect(google.route('POST', '/v1beta/models/gemini-2.0-flash%3AgenerateContent', none, {})?.upstreamPath).toBe(
@@ -74,12 +76,14 @@ describe('google adapter', () => {
     });
   });
 
-  it('reads the token from x-goog-api-key or ?key=', () => {
+  it('reads the token from x-goog-api-key, or from ?key= only when asked to', () => {
     const plain = new URL('https://okap.invalid/v1/google/v1beta/models');
+    expect(google.tokenInQuery).toBe(true);
     expect(google.readToken(new Headers({ 'x-goog-api-key': 'okap_a' }), plain)).toBe('okap_a');
-    expect(google.readToken(new Headers(), new URL('https://okap.invalid/v1/google/v1beta/models?key=okap_b'))).toBe('okap_b');
+    expect(google.readToken(new Headers(), new URL('https://okap.invalid/v1/google/v1beta/models?key=okap_b'))).toBeUndefined();
+    expect(google.readToken(new Headers(), new URL('https://okap.invalid/v1/google/v1beta/models?key=okap_b'), true)).toBe('okap_b');
     expect(
-      google.readToken(new Headers({ 'x-goog-api-key': 'okap_a' }), new URL('https://okap.invalid/v1/google/v1beta/models?key=okap_b')),
+      google.readToken(new Headers({ 'x-goog-api-key': 'okap_a' }), new URL('https://okap.invalid/v1/google/v1beta/models?key=okap_b'), true),
     ).toBe('okap_a');
     expect(google.readToken(new Headers({ authorization: 'Bearer okap_c' }), plain)).toBeUndefined();
   });

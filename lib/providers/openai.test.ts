@@ -21,22 +21,24 @@ describe.each([openai, openaiCompatible])('$id adapter', (adapter) => {
       ['/moderations', 'moderation'],
     ])('covers POST %s as %s', (path, capability) => {
       const route = adapter.route('POST', path, none, { model: 'gpt-4o-mini', input: 'hi' });
+      const reports = ['/chat/completions', '/responses', '/completions', '/embeddings'].includes(path);
       expect(route).toEqual<Route>({
         upstreamPath: path,
         capability: capability as Route['capability'],
         model: 'gpt-4o-mini',
         stream: false,
         kind: 'call',
+        ...(reports ? { reportsUsage: true } : {}),
       });
     });
 
-    it('reads stream from the body and keeps the query string', () => {
-      const route = adapter.route('post', '/chat/completions', new URLSearchParams('api-version=2024-10-21'), {
+    it('reads stream from the body and forwards no query parameter', () => {
+      const route = adapter.route('post', '/chat/completions', new URLSearchParams('api-version=2024-10-21&key=okap_x'), {
         model: 'gpt-4o',
         stream: true,
         messages: [],
       });
-      expect(route).toMatchObject({ upstreamPath: '/chat/completions?api-version=2024-10-21', stream: true, model: 'gpt-4o' });
+      expect(route).toMatchObject({ upstreamPath: '/chat/completions', stream: true, model: 'gpt-4o' });
       expect(adapter.route('POST', '/chat/completions', none, { model: 'gpt-4o', stream: 'yes' })?.stream).toBe(false);
     });
 
@@ -116,15 +118,18 @@ describe.each([openai, openaiCompatible])('$id adapter', (adapter) => {
       'sec-fetch-site': 'cross-site',
       'content-type': 'application/json',
       'openai-organization': 'org-123',
+      'openai-project': 'proj-1',
+      'x-http-method-override': 'GET',
       'x-stainless-lang': 'js',
     });
     const headers = adapter.upstreamHeaders(client, 'sk-real');
     expect(headers.get('authorization')).toBe('Bearer sk-real');
-    for (const name of ['x-api-key', 'x-goog-api-key', 'api-key', 'cookie', 'origin', 'referer', 'host', 'content-length', 'connection', 'x-hop', 'sec-fetch-site']) {
+    for (const name of ['x-api-key', 'x-goog-api-key', 'api-key', 'cookie', 'origin', 'referer', 'host', 'content-length', 'connection', 'x-hop', 'sec-fetch-site', 'openai-project', 'x-http-method-override']) {
       expect(headers.has(name), name).toBe(false);
     }
     expect(headers.get('content-type')).toBe('application/json');
-    expect(headers.get('openai-organization')).toBe('org-123');
+    // Another organisation of the key is never the app's to bill.
+    expect(headers.has('openai-organization')).toBe(false);
     expect(headers.get('x-stainless-lang')).toBe('js');
     expect(client.get('authorization')).toBe('Bearer okap_token');
   });
