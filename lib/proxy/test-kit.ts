@@ -186,6 +186,8 @@ export interface Replayer {
   handleRequest(req: IncomingMessage, res: ServerResponse, pathname: string): Promise<boolean>;
   /** Answers to give, in order, one per request; the last one repeats. */
   play(...replays: Replay[]): void;
+  /** Or an answer made from each request's body (for concurrent calls that differ). */
+  respondWith(make: ((body: string) => Replay) | undefined): void;
   /** Paths (with query) and headers that reached it. */
   seen: { path: string; headers: Record<string, string | string[] | undefined> }[];
 }
@@ -200,16 +202,21 @@ export const REPLAY_PATH = '/replay';
  */
 export function makeReplayer(): Replayer {
   let queue: Replay[] = [];
+  let maker: ((body: string) => Replay) | undefined;
   const seen: Replayer['seen'] = [];
   return {
     seen,
     play(...replays) {
       queue = replays;
     },
+    respondWith(make) {
+      maker = make;
+    },
     async handleRequest(req, res, pathname) {
       seen.push({ path: pathname + (req.url?.includes('?') ? req.url.slice(req.url.indexOf('?')) : ''), headers: { ...req.headers } });
-      for await (const chunk of req) void chunk;
-      const replay = queue.length > 1 ? queue.shift()! : queue[0];
+      let text = '';
+      for await (const chunk of req) text += String(chunk);
+      const replay = maker ? maker(text) : queue.length > 1 ? queue.shift()! : queue[0];
       if (!replay) {
         res.writeHead(500).end();
         return true;
