@@ -222,6 +222,7 @@ export function makeReplayer(): Replayer {
         return true;
       }
       res.writeHead(replay.status ?? 200, { 'content-type': replay.contentType ?? 'text/event-stream' });
+      res.flushHeaders();
       const limit = replay.cutAfterEvents ?? replay.stallAfterEvents;
       if (limit === undefined) {
         res.end(replay.body);
