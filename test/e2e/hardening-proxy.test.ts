@@ -143,6 +143,26 @@ describe('cut streams through window.okap.fetch', () => {
   });
 });
 
+describe('answers without usage', () => {
+  it('a 2xx without usage is billed its reservation and shown as an anomaly in Activity', async () => {
+    const answer = JSON.parse(fixtureText('gemini-generate.json')) as Record<string, unknown>;
+    delete answer.usageMetadata;
+    replay.play({ body: JSON.stringify(answer), contentType: 'application/json' });
+    const text = await app.evaluate(async () => {
+      const w = window as unknown as PageWindow;
+      const gemini = w.sdk.clients.google(w.grants.limited);
+      return (await gemini.models.generateContent({ model: 'gemini-2.5-flash', contents: 'Hi', config: { maxOutputTokens: 30_000 } })).text;
+    });
+    expect(text).toBeTruthy();
+    const [row] = await rowsOf('/v1beta/models/gemini-2.5-flash:generateContent', 1);
+    expect(row).toMatchObject({ status: 200, anomaly: 'no_final_usage' });
+    expect(row.costUsd).toBeGreaterThan(0.075);
+    const options = await ext.openPage('options.html#/activity');
+    await options.waitForSelector('::-p-text(Anomaly: the provider reported no final usage)');
+    await options.close();
+  });
+});
+
 describe('a concurrent burst', () => {
   it('twenty calls that pull context by reference cannot spend past a $1 daily limit', async () => {
     const out = await app.evaluate(async () => {
