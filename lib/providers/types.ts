@@ -1,3 +1,5 @@
+import type { HostedToolCapabilityName } from '../protocol/capabilities';
+
 /**
  * A provider adapter: a small object of pure functions that knows one provider's wire format.
  * The proxy core and the vault never name a provider; they ask the registry for an adapter.
@@ -10,10 +12,10 @@ export type StandardCapability = 'chat' | 'embeddings' | 'images' | 'audio' | 'm
  * Hosted tools the provider runs on the key owner's account: they reach the web or run code or
  * call servers of the app's choosing, and bill fees the token counts do not show. A grant
  * allows one only when it names it; an empty capability list (all of the spec's standard
- * ones) does not. The approval window shows these names.
+ * ones) does not. The names live in lib/protocol, where the approval window reads them.
  */
-export const HOSTED_TOOL_CAPABILITIES = ['web_search', 'code_execution', 'mcp'] as const;
-export type HostedToolCapability = (typeof HOSTED_TOOL_CAPABILITIES)[number];
+export { HOSTED_TOOL_CAPABILITIES } from '../protocol/capabilities';
+export type HostedToolCapability = HostedToolCapabilityName;
 
 export type Capability = StandardCapability | HostedToolCapability;
 
