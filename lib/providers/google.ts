@@ -150,10 +150,11 @@ function readPart(part: Record<string, unknown>, facts: BodyFacts): void {
   const inline = field(part, 'inlineData', 'inline_data');
   if (isRecord(inline)) {
     const mime = String(field(inline, 'mimeType', 'mime_type') ?? '').toLowerCase();
-    // An image costs a bounded number of tokens; video, audio and PDFs compress far below
-    // their token counts, so their bytes bound nothing.
-    if (mime.startsWith('image/')) facts.images++;
-    else facts.unboundedInput ??= `inline ${mime || 'media'}`;
+    // Nothing inline is bounded by its bytes here: video, audio and PDFs compress far below
+    // their token counts, and Gemini counts an image at 258 tokens per 768-px tile with no
+    // documented cap, so a small PNG of huge dimensions costs many tiles. All read up to the
+    // context window.
+    facts.unboundedInput ??= `inline ${mime || 'media'}`;
   }
 }
 

@@ -22,7 +22,8 @@ export const CALL_OVERHEAD_TOKENS = 4_096;
  * An inline image costs a bounded number of tokens whatever its size in bytes (a tiny PNG can
  * be huge in pixels): providers scale images down before counting. The largest documented
  * count today is gpt-4o-mini at high detail, 2,833 + 5,667 per 512-px tile, 48,169 tokens for
- * a 768×2048 image; Claude stays under ~5,000, Gemini at 258 per tile.
+ * a 768×2048 image; Claude scales images to ~1.15 megapixels (~1,600 tokens). Gemini counts
+ * 258 tokens per tile with no documented cap, so its adapter treats inline media as unbounded.
  */
 export const IMAGE_TOKEN_BOUND = 50_000;
 
