@@ -39,6 +39,17 @@ describe('usage is final only from the provider’s terminal event (recorded str
     expect(readerAfter(openai, 'openai-chat-stream.txt').final).toBe(true);
   });
 
+  it('OpenAI-compatible running usage on chunks that still carry choices is not final', () => {
+    const reader = openai.streamUsage();
+    const chunk = (choices: unknown[], completion: number) =>
+      ({ data: JSON.stringify({ object: 'chat.completion.chunk', choices, usage: { prompt_tokens: 10, completion_tokens: completion } }) });
+    reader.push(chunk([{ index: 0, delta: { content: 'a' } }], 1));
+    expect(reader.final()).toBe(false);
+    reader.push(chunk([], 40));
+    expect(reader.final()).toBe(true);
+    expect(reader.usage()?.outputTokens).toBe(40);
+  });
+
   it('OpenAI responses: only response.completed (or incomplete / failed) is final', () => {
     const { count } = readerAfter(openai, 'openai-responses-stream.txt');
     expect(readerAfter(openai, 'openai-responses-stream.txt', count - 1).final).toBe(false);

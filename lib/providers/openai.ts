@@ -187,6 +187,9 @@ function inspect(route: Route, body: unknown): BodyFacts {
   const perAnswer = positiveInt(body.max_completion_tokens) ?? positiveInt(body.max_tokens) ?? positiveInt(body.max_output_tokens);
   if (perAnswer !== undefined) facts.maxOutputPerAnswer = perAnswer;
 
+  // Predicted Outputs: rejected prediction tokens are billed as output, beyond the request's
+  // own limit; the prediction is in the body, so its bytes bound them.
+  if (body.prediction !== undefined && body.prediction !== null) facts.extraOutputTokens = JSON.stringify(body.prediction).length;
   readTools(body, facts);
   if (body.web_search_options !== undefined) {
     facts.capabilities.push('web_search');
@@ -256,7 +259,8 @@ const TERMINAL_RESPONSE_EVENTS = new Set(['response.completed', 'response.incomp
 
 /**
  * Chat/legacy completions: the final chunk `{ choices: [], usage }` (every other chunk has
- * `usage: null`), sent after every choice has finished, is final. Responses API: only
+ * `usage: null`), sent after every choice has finished, is final; usage on a chunk that still
+ * carries choices is a running figure. Responses API: only
  * `response.completed`, `response.incomplete` or `response.failed` is final (billed alike);
  * `response.created` and `response.in_progress` carry no totals.
  */
@@ -270,7 +274,10 @@ function streamUsage(): StreamUsageReader {
       const chunk = openaiUsage(json.usage);
       if (chunk) {
         last = chunk;
-        final = true;
+        // OpenAI's usage chunk has no choices left to stream. Some compatible servers (vLLM's
+        // `continuous_usage_stats`, which an app can ask for) put running usage on every
+        // chunk: those are not totals, so a stream cut after one is not billed from it.
+        final = !Array.isArray(json.choices) || json.choices.length === 0;
         return;
       }
       const response = isRecord(json.response) ? openaiUsage(json.response.usage) : undefined;

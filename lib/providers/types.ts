@@ -66,6 +66,8 @@ export interface BodyFacts {
   answers: number;
   /** Output tokens per answer the request allows (`max_tokens` and kin), when it names a limit. */
   maxOutputPerAnswer?: number;
+  /** Output tokens billed beyond the answers' own limits (OpenAI's rejected predicted outputs). */
+  extraOutputTokens?: number;
   /** Inline images: each costs a bounded number of tokens, whatever its size in bytes. */
   images: number;
   /**

@@ -32,6 +32,14 @@ describe('estimateCost', () => {
     expect(four - one).toBeCloseTo(3 * 16_384 * 10e-6, 3);
   });
 
+  it('counts a predicted output, whose rejected tokens bill as output beyond max_tokens', () => {
+    const base = { model: 'gpt-4o', max_tokens: 10, messages: [] };
+    const prediction = { type: 'content', content: 'p'.repeat(5000) };
+    const diff = (estimate(bodyOf({ ...base, prediction })).usd ?? 0) - (estimate(bodyOf(base)).usd ?? 0);
+    // At least 5,000 more output tokens at $10 / MTok (and their bytes as input).
+    expect(diff).toBeGreaterThan(5000 * 10e-6);
+  });
+
   it('counts Gemini’s candidateCount', () => {
     const gKey: ProviderKey = { kind: 'google', baseUrl: '', secret: 'k' };
     const r = route({ upstreamPath: '/v1beta/models/gemini-2.5-flash:generateContent', model: 'gemini-2.5-flash' });

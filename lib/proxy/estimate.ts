@@ -71,7 +71,8 @@ function tokenBound({ key, route, body, facts, now }: EstimateInput, model: stri
     unbounded ??= `hosted tools (${facts.hostedTools.join(', ')}) bill fees and loop on the provider's side with no bound`;
   }
   const perAnswer = facts.maxOutputPerAnswer ?? (route.capability === 'embeddings' ? 0 : maxOutputTokensOf(key.kind, model));
-  return { inputTokens, outputTokens: perAnswer * Math.max(1, facts.answers), unbounded };
+  const outputTokens = perAnswer * Math.max(1, facts.answers) + (facts.extraOutputTokens ?? 0);
+  return { inputTokens, outputTokens, unbounded };
 }
 
 /**
