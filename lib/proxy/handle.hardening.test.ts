@@ -143,6 +143,19 @@ describe('1. billing only from final usage', () => {
   });
 });
 
+describe('1b. a final cost above the reservation', () => {
+  it('is billed as reported and marked over_reservation', async () => {
+    replayed('anthropic');
+    // A provider that reports more than the request could cost (here 500,000 input tokens for
+    // a one-word prompt): the bill follows the provider, and the row says so.
+    const huge = fixtureText('anthropic-messages-stream.txt').replace('"input_tokens":14', '"input_tokens":500000');
+    replay.play({ body: huge });
+    const { token } = grantFor({ provider: 'anthropic', limits: { daily_spend: 5 } });
+    await (await send('anthropic', '/v1/messages', token, { ...claude, max_tokens: 100 })).text();
+    expect(kit.usage.rows[0]).toMatchObject({ status: 200, anomaly: 'over_reservation' });
+  });
+});
+
 describe('2. a reservation that is a true upper bound, or a refusal', () => {
   it('twenty concurrent calls that pull context by reference cannot overrun a $1 daily limit', async () => {
     const { grant, token } = grantFor({ provider: 'openai', limits: { daily_spend: 1 } });
