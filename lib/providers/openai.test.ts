@@ -173,6 +173,7 @@ describe.each([openai, openaiCompatible])('$id adapter', (adapter) => {
     };
     expect(out({ max_tokens: 100 })).toBe(100);
     expect(out({ max_completion_tokens: 300, max_tokens: 100 })).toBe(300);
+    expect(out({ max_completion_tokens: 100, max_tokens: 300 })).toBe(300);
     expect(out({ max_output_tokens: 2048 })).toBe(2048);
     expect(out({ max_tokens: 100, n: 3 })).toBe(300);
     expect(out({ max_tokens: 16, best_of: 5, n: 2 })).toBe(80);

@@ -184,12 +184,13 @@ function inspect(route: Route, body: unknown): BodyFacts {
   const facts = plainFacts();
   if (!isRecord(body)) return facts;
   facts.answers = Math.max(positiveInt(body.n) ?? 1, positiveInt(body.best_of) ?? 1);
-  const perAnswer = positiveInt(body.max_completion_tokens) ?? positiveInt(body.max_tokens) ?? positiveInt(body.max_output_tokens);
-  if (perAnswer !== undefined) facts.maxOutputPerAnswer = perAnswer;
+  // Whichever spelling the endpoint honours, the largest one named bounds it.
+  const limits = [body.max_completion_tokens, body.max_tokens, body.max_output_tokens].map(positiveInt).filter((n) => n !== undefined);
+  if (limits.length > 0) facts.maxOutputPerAnswer = Math.max(...limits);
 
   // Predicted Outputs: rejected prediction tokens are billed as output, beyond the request's
   // own limit; the prediction is in the body, so its bytes bound them.
-  if (body.prediction !== undefined && body.prediction !== null) facts.extraOutputTokens = JSON.stringify(body.prediction).length;
+  if (body.prediction !== undefined && body.prediction !== null) facts.extraOutputTokens = new TextEncoder().encode(JSON.stringify(body.prediction)).byteLength;
   readTools(body, facts);
   if (body.web_search_options !== undefined) {
     facts.capabilities.push('web_search');
