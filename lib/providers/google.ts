@@ -186,8 +186,13 @@ function inspect(_route: Route, body: unknown): BodyFacts {
   if (!isRecord(body)) return facts;
   const config = field(body, 'generationConfig', 'generation_config');
   if (isRecord(config)) {
-    facts.answers = positiveInt(field(config, 'candidateCount', 'candidate_count')) ?? 1;
-    const perCandidate = positiveInt(field(config, 'maxOutputTokens', 'max_output_tokens'));
+    // Both spellings may come at once; whichever the API reads, the larger bounds it.
+    const largest = (camel: string, snake: string): number | undefined => {
+      const named = [config[camel], config[snake]].map(positiveInt).filter((n) => n !== undefined);
+      return named.length > 0 ? Math.max(...named) : undefined;
+    };
+    facts.answers = largest('candidateCount', 'candidate_count') ?? 1;
+    const perCandidate = largest('maxOutputTokens', 'max_output_tokens');
     if (perCandidate !== undefined) facts.maxOutputPerAnswer = perCandidate;
     const modalities = list(field(config, 'responseModalities', 'response_modalities')).map((m) => String(m).toUpperCase());
     if (modalities.includes('IMAGE')) facts.capabilities.push('images');
