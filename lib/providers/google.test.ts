@@ -105,6 +105,7 @@ describe('google adapter', () => {
     expect(google.inspect(route, { generation_config: { max_output_tokens: 800, candidate_count: 2 } })).toMatchObject({ maxOutputPerAnswer: 800, answers: 2 });
     expect(google.inspect(route, { contents: [] }).maxOutputPerAnswer).toBeUndefined();
     expect(google.inspect(route, { generationConfig: { maxOutputTokens: 10, max_output_tokens: 9000, candidateCount: 1, candidate_count: 4 } })).toMatchObject({ maxOutputPerAnswer: 9000, answers: 4 });
+    expect(google.inspect(route, { generationConfig: {}, generation_config: { max_output_tokens: 9 } }).refusal?.type).toBe('invalid_request');
   });
 
   describe('usage', () => {

@@ -184,6 +184,13 @@ function readTools(body: Record<string, unknown>, facts: BodyFacts): void {
 function inspect(_route: Route, body: unknown): BodyFacts {
   const facts = plainFacts();
   if (!isRecord(body)) return facts;
+  // The API takes either spelling; a body with both could have the vault check one and
+  // Google use the other.
+  for (const [camel, snake] of [['generationConfig', 'generation_config'], ['systemInstruction', 'system_instruction']]) {
+    if (camel && snake && body[camel] !== undefined && body[snake] !== undefined) {
+      facts.refusal = { type: 'invalid_request', message: `The request names both ${camel} and ${snake}` };
+    }
+  }
   const config = field(body, 'generationConfig', 'generation_config');
   if (isRecord(config)) {
     // Both spellings may come at once; whichever the API reads, the larger bounds it.
