@@ -1,9 +1,15 @@
 import { useEffect, useState } from 'react';
-import type { UsageRow } from '@/lib/usage/types';
+import type { UsageAnomaly, UsageRow } from '@/lib/usage/types';
 import { callVault } from '@/utils/vault-client';
 
 const usd = (value: number | undefined) => (value === undefined ? '—' : `$${value < 0.01 && value > 0 ? value.toFixed(5) : value.toFixed(4)}`);
 const time = (ms: number) => new Date(ms).toLocaleString(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+
+/** Billing anomalies, in words (never colour alone). */
+const ANOMALY: Readonly<Record<UsageAnomaly, string>> = {
+  no_final_usage: 'Anomaly: the provider reported no final usage; billed at the amount reserved',
+  over_reservation: 'Anomaly: cost more than was reserved for it',
+};
 
 /** Spend per site over the rows shown, most expensive first. */
 function totals(rows: UsageRow[]): [string, number, number][] {
@@ -64,7 +70,15 @@ export function ActivityPage() {
                   <td>{time(row.time)}</td>
                   <td title={row.origin}>{new URL(row.origin).host}</td>
                   <td title={`${row.provider} ${row.endpoint}`}>{row.model ?? row.endpoint}</td>
-                  <td>{row.status}</td>
+                  <td>
+                    {row.status}
+                    {row.anomaly && (
+                      <>
+                        {' '}
+                        <strong className="anomaly">{ANOMALY[row.anomaly] ?? `Anomaly: ${row.anomaly}`}</strong>
+                      </>
+                    )}
+                  </td>
                   <td>
                     {row.inputTokens} / {row.outputTokens}
                   </td>

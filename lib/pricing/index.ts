@@ -82,6 +82,26 @@ export function costOf(
   }
 }
 
+/**
+ * The model's context window in tokens, from genai-prices' model data; undefined when the
+ * package does not know it (a user's override adds a price, never a window). A single model
+ * call cannot read more input than this, whatever the request pulls in by reference.
+ */
+export function contextWindowOf(provider: string, model: string, options: CostOptions = {}): number | undefined {
+  const source = priceSource(provider, options.baseUrl);
+  if (!source) return undefined;
+  try {
+    const result = calcPrice({ input_tokens: 0, output_tokens: 0 }, model, {
+      provider: source,
+      ...(options.at ? { timestamp: options.at } : {}),
+    });
+    const window = result?.model.context_window;
+    return typeof window === 'number' && Number.isInteger(window) && window > 0 ? window : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 interface Tokens {
   input: number;
   output: number;

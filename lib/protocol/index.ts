@@ -8,6 +8,7 @@ export {
   MAX_REASON_LENGTH,
   MAX_REQUEST_BYTES,
 } from './limits';
+export { CAPABILITY_DESCRIPTIONS, HOSTED_TOOL_CAPABILITIES, STANDARD_CAPABILITIES, type HostedToolCapabilityName } from './capabilities';
 export { PROVIDER_ID_PATTERN, clientSchema, limitsSchema, providerIdSchema } from './fields';
 export {
   AI_MODEL_ACCESS,

@@ -14,6 +14,7 @@ describe('anthropic adapter', () => {
         model: 'claude-sonnet-4-20250514',
         stream: true,
         kind: 'call',
+        reportsUsage: true,
       });
     });
 
@@ -96,8 +97,9 @@ describe('anthropic adapter', () => {
 
   it('has no body changes and reads max_tokens', () => {
     expect(anthropic.prepareBody).toBeUndefined();
-    expect(anthropic.maxOutputTokens({ max_tokens: 4096, thinking: { type: 'enabled', budget_tokens: 2048 } })).toBe(4096);
-    expect(anthropic.maxOutputTokens({})).toBeUndefined();
+    const route = anthropic.route('POST', '/v1/messages', none, {})!;
+    expect(anthropic.inspect(route, { max_tokens: 4096, thinking: { type: 'enabled', budget_tokens: 2048 } })).toMatchObject({ maxOutputPerAnswer: 4096, answers: 1 });
+    expect(anthropic.inspect(route, {}).maxOutputPerAnswer).toBeUndefined();
   });
 
   describe('usage', () => {

@@ -13,37 +13,48 @@
  * adapters, with the cache parts also given separately so pricing can apply their rates.
  * Extended-thinking tokens are inside `output_tokens` and not reported apart.
  */
-import type { ProviderAdapter, Route, StreamUsageReader, Usage } from './types';
+import type { BodyFacts, Capability, ProviderAdapter, Route, StreamUsageReader, Usage } from './types';
 import {
+  allowedHeaders,
+  allowedQuery,
   baseUrlOr,
   bearerToken,
   count,
+  eachObject,
   eventJson,
-  forwardableHeaders,
   isRecord,
+  list,
   modelSegment,
   nonEmptyString,
+  plainFacts,
   positiveInt,
-  queryString,
   usageOf,
 } from './common';
 
 const DEFAULT_VERSION = '2023-06-01';
 
+/**
+ * Query parameters forwarded: the SDK's `beta=true` marker (`client.beta.messages`) and the
+ * models list's paging. Nothing else reaches the API.
+ */
+const CALL_QUERY = { beta: ['true'] } as const;
+const LIST_QUERY = { beta: ['true'], limit: true, after_id: true, before_id: true } as const;
+
 function route(method: string, path: string, search: URLSearchParams, body: unknown): Route | undefined {
   const verb = method.toUpperCase();
   const rest = path.startsWith('/v1/') ? path.slice('/v1'.length) : path;
-  const query = queryString(search);
   if (verb === 'POST' && (rest === '/messages' || rest === '/messages/count_tokens')) {
     const json = isRecord(body) ? body : undefined;
     return {
-      upstreamPath: `/v1${rest}${query}`,
+      upstreamPath: `/v1${rest}${allowedQuery(search, CALL_QUERY)}`,
       capability: 'chat',
       model: nonEmptyString(json?.model),
       stream: json?.stream === true,
       kind: 'call',
+      ...(rest === '/messages' ? { reportsUsage: true } : {}),
     };
   }
+  const query = allowedQuery(search, LIST_QUERY);
   if (verb === 'GET') {
     if (rest === '/models') {
       return { upstreamPath: `/v1/models${query}`, capability: 'models', stream: false, kind: 'models-list' };
@@ -63,13 +74,52 @@ function route(method: string, path: string, search: URLSearchParams, body: unkn
 }
 
 /** `x-api-key` (raw clients, older SDKs, `apiKey`) first, then `Authorization: Bearer` (`authToken`). */
-function readToken(headers: Headers): string | undefined {
+function readToken(headers: Headers, _url: URL, _fromQuery?: boolean): string | undefined {
   const apiKey = headers.get('x-api-key')?.trim();
   return apiKey ? apiKey : bearerToken(headers);
 }
 
+/**
+ * `anthropic-beta` values that change neither the price nor what the call can reach beyond
+ * what the body checks already cover. Left out on purpose: `context-1m-*` (a million-token
+ * context at a higher price, past the context window the reservation counts on),
+ * `fast-mode-*` (dearer), `server-side-fallback-*` (other models), `compact-*` (calls of its
+ * own), `files-api-*`, `skills-*` and any beta not reviewed. Hosted-tool betas are listed because
+ * the tool itself must still be in the body, where it is checked against the grant.
+ */
+export const VETTED_BETAS: ReadonlySet<string> = new Set([
+  'prompt-caching-2024-07-31',
+  'pdfs-2024-09-25',
+  'token-counting-2024-11-01',
+  'message-batches-2024-09-24',
+  'token-efficient-tools-2025-02-19',
+  'output-128k-2025-02-19',
+  'interleaved-thinking-2025-05-14',
+  'fine-grained-tool-streaming-2025-05-14',
+  'extended-cache-ttl-2025-04-11',
+  'computer-use-2024-10-22',
+  'computer-use-2025-01-24',
+  'computer-use-2025-11-24',
+  'output-300k-2026-03-24',
+  'context-management-2025-06-27',
+  'code-execution-2025-05-22',
+  'web-fetch-2025-09-10',
+  'mcp-client-2025-04-04',
+  'mcp-client-2025-11-20',
+  'structured-outputs-2025-11-13',
+]);
+
+function vetBetas(name: string, value: string): string | undefined {
+  if (name !== 'anthropic-beta') return value;
+  const kept = value
+    .split(',')
+    .map((beta) => beta.trim())
+    .filter((beta) => VETTED_BETAS.has(beta));
+  return kept.length > 0 ? kept.join(',') : undefined;
+}
+
 function upstreamHeaders(clientHeaders: Headers, key: string): Headers {
-  const headers = forwardableHeaders(clientHeaders);
+  const headers = allowedHeaders(clientHeaders, ['anthropic-version', 'anthropic-beta', 'idempotency-key'], vetBetas);
   headers.set('x-api-key', key);
   if (!headers.get('anthropic-version')) headers.set('anthropic-version', DEFAULT_VERSION);
   // In local mode the browser itself adds an extension Origin to the worker's fetch, and
@@ -79,9 +129,66 @@ function upstreamHeaders(clientHeaders: Headers, key: string): Headers {
   return headers;
 }
 
-/** `max_tokens` is required by the API and already includes any thinking budget. */
-function maxOutputTokens(body: unknown): number | undefined {
-  return isRecord(body) ? positiveInt(body.max_tokens) : undefined;
+/** Server tools run on Anthropic's side, with fees and loops of their own; client tools only name a call. */
+function serverTool(type: string): Capability | undefined {
+  if (type.startsWith('web_search_') || type.startsWith('web_fetch_')) return 'web_search';
+  if (type.startsWith('code_execution_')) return 'code_execution';
+  if (type.startsWith('mcp_toolset')) return 'mcp';
+  return undefined;
+}
+
+/** Client tools: custom ones (no type, or `custom`) and the Anthropic-defined ones the app executes. */
+const CLIENT_TOOL = /^(custom|bash_\d+|text_editor_\d+|computer_\d+|memory_\d+)$/;
+
+/** Priority Tier capacity is the key owner's commitment; both values bill standard prices. */
+const PRICED_TIERS = new Set(['auto', 'standard_only']);
+
+function readSource(block: Record<string, unknown>, facts: BodyFacts): void {
+  const source = isRecord(block.source) ? block.source : undefined;
+  if (block.type === 'image' && source?.type === 'base64') facts.images++;
+  else if (block.type === 'image') facts.unboundedInput ??= 'an image by URL or file id';
+  // A PDF's tokens are not bounded by its (compressed) bytes; text sources are, but are rare.
+  else if (block.type === 'document') facts.unboundedInput ??= 'a document';
+  else if (block.type === 'container_upload') facts.unboundedInput ??= 'a file upload';
+  if (typeof block.file_id === 'string') facts.unboundedInput ??= 'a file id';
+}
+
+/**
+ * What a Messages body asks for beyond its endpoint. `max_tokens` is required by the API and
+ * already includes any thinking budget; there is one answer per call. `mcp_servers` (the MCP
+ * connector) and `container` (code execution) are hosted tools too.
+ */
+function inspect(_route: Route, body: unknown): BodyFacts {
+  const facts = plainFacts();
+  if (!isRecord(body)) return facts;
+  const perAnswer = positiveInt(body.max_tokens);
+  if (perAnswer !== undefined) facts.maxOutputPerAnswer = perAnswer;
+  for (const tool of list(body.tools)) {
+    const type = isRecord(tool) ? (typeof tool.type === 'string' ? tool.type : 'custom') : '';
+    if (CLIENT_TOOL.test(type)) continue;
+    const capability = serverTool(type);
+    if (!capability) {
+      facts.refusal ??= { type: 'capability_not_granted', message: `The tool type ${type || '(none)'} is not forwarded by the OKAP vault` };
+      continue;
+    }
+    facts.capabilities.push(capability);
+    facts.hostedTools.push(type);
+  }
+  if (list(body.mcp_servers).length > 0 || (body.mcp_servers !== undefined && !Array.isArray(body.mcp_servers))) {
+    facts.capabilities.push('mcp');
+    facts.hostedTools.push('mcp_servers');
+  }
+  if (body.container !== undefined && body.container !== null) {
+    facts.capabilities.push('code_execution');
+    facts.hostedTools.push('container');
+  }
+  const tier = body.service_tier;
+  if (tier !== undefined && tier !== null && !(typeof tier === 'string' && PRICED_TIERS.has(tier))) {
+    facts.refusal ??= { type: 'price_unknown', message: `The vault has no price for service_tier ${String(tier)}` };
+  }
+  eachObject(body.messages, (block) => readSource(block, facts));
+  eachObject(body.system, (block) => readSource(block, facts));
+  return facts;
 }
 
 /** Anthropic's usage counters, as one message or the running sum of a stream reports them. */
@@ -129,20 +236,25 @@ function usageFromJson(json: unknown): Usage | undefined {
 }
 
 /**
- * `message_start` carries the input side (and an early output count); each `message_delta`
- * carries cumulative counts — output always, and on newer APIs the input side too — so the
- * latest value of each counter wins.
+ * `message_start` carries the input side and an early output count (often 1: not a total);
+ * each `message_delta` carries cumulative counts — output always, and on newer APIs the input
+ * side too — so the latest value of each counter wins. The counts are final only once a
+ * `message_delta` has come and `message_stop` follows it.
  */
 function streamUsage(): StreamUsageReader {
   const counters: Counters = {};
+  let delta = false;
+  let stopped = false;
   return {
     push(event) {
       const json = eventJson(event.data);
-      if (!isRecord(json)) return;
+      if (!isRecord(json) || stopped) return;
       if (json.type === 'message_start' && isRecord(json.message)) mergeCounters(counters, json.message.usage);
-      else if (json.type === 'message_delta') mergeCounters(counters, json.usage);
+      else if (json.type === 'message_delta') delta = mergeCounters(counters, json.usage) || delta;
+      else if (json.type === 'message_stop') stopped = true;
     },
     usage: () => toUsage(counters),
+    final: () => delta && stopped,
   };
 }
 
@@ -202,7 +314,7 @@ export const anthropic: ProviderAdapter = {
   readToken,
   route,
   upstreamHeaders,
-  maxOutputTokens,
+  inspect,
   usageFromJson,
   streamUsage,
   errorBody,

@@ -1,4 +1,4 @@
-import type { Usage } from './types';
+import type { BodyFacts, Usage } from './types';
 
 /**
  * Small helpers the provider adapters share. Everything here works on untrusted input:
@@ -41,59 +41,48 @@ export function bearerToken(headers: Headers): string | undefined {
   return match?.[1];
 }
 
-/** Headers that carry a credential in any provider's SDK; none of them may reach an upstream. */
-const AUTH_HEADERS = ['authorization', 'proxy-authorization', 'x-api-key', 'x-goog-api-key', 'api-key'];
+/**
+ * Request headers every adapter lets through: the body's type and the answer's, and the
+ * official SDKs' own telemetry and retry bookkeeping (`x-stainless-*`: language, version,
+ * retry count, timeout), which describe the client library, never the account or the call's
+ * price. Everything not allowed is dropped: credentials, hop-by-hop and connection headers,
+ * cookies and origin, billing-account headers such as `openai-organization`, `openai-project`
+ * or `x-goog-user-project`, response shaping such as `x-goog-fieldmask`, and method
+ * overrides such as `x-http-method-override`.
+ */
+const COMMON_ALLOWED = ['content-type', 'accept', 'user-agent'];
 
 /**
- * Headers that describe the client's connection or identity rather than the API call.
- * Hop-by-hop ones (RFC 9110 §7.6.1) must not be forwarded; host and content-length are the
- * runtime's to set for the new request; cookie, origin and referer would tell the provider
- * which site the user was on; accept-encoding is left to the runtime's fetch so that the
- * meter always reads a body it can decode.
+ * The client's headers that `allowed` names (plus the common ones and `x-stainless-*`), as a
+ * new object; `vet` may rewrite or drop (return undefined) an allowed header's value.
  */
-const CONNECTION_HEADERS = [
-  'connection',
-  'keep-alive',
-  'proxy-connection',
-  'proxy-authenticate',
-  'te',
-  'trailer',
-  'transfer-encoding',
-  'upgrade',
-  'host',
-  'content-length',
-  'cookie',
-  'origin',
-  'referer',
-  'accept-encoding',
-];
-
-/** The client's headers minus every credential and connection header; a new object. */
-export function forwardableHeaders(clientHeaders: Headers): Headers {
-  const out = new Headers(clientHeaders);
-  // Headers listed in Connection are hop-by-hop too, whatever their name.
-  const listed = (clientHeaders.get('connection') ?? '')
-    .split(',')
-    .map((name) => name.trim().toLowerCase())
-    .filter((name) => name.length > 0);
-  for (const name of [...AUTH_HEADERS, ...CONNECTION_HEADERS, ...listed]) {
-    try {
-      out.delete(name);
-    } catch {
-      // A Connection header can list a token that is not a valid header name; nothing to delete.
-    }
-  }
-  for (const name of [...out.keys()]) {
-    // Fetch metadata and client hints describe the page's browser context, not the call.
-    if (name.startsWith('sec-') || name.startsWith('proxy-')) out.delete(name);
+export function allowedHeaders(
+  clientHeaders: Headers,
+  allowed: readonly string[],
+  vet: (name: string, value: string) => string | undefined = (_name, value) => value,
+): Headers {
+  const names = new Set([...COMMON_ALLOWED, ...allowed]);
+  const out = new Headers();
+  for (const [name, value] of clientHeaders) {
+    if (!names.has(name) && !name.startsWith('x-stainless-')) continue;
+    const kept = vet(name, value);
+    if (kept !== undefined && kept !== '') out.set(name, kept);
   }
   return out;
 }
 
-/** `?a=1&b=2` or '' — the query to append to an upstream path, minus the names in `drop`. */
-export function queryString(search: URLSearchParams, drop: readonly string[] = []): string {
-  const copy = new URLSearchParams(search);
-  for (const name of drop) copy.delete(name);
+/**
+ * `?a=1&b=2` or '' — only the parameters `allowed` accepts (a name, or a name and the values
+ * it may take), in the order they came. Everything else, system parameters such as Google's
+ * `fields`, `callback`, `$alt`, `prettyPrint` or `key` included, is dropped: a parameter the
+ * vault does not know could make a paid answer carry no usage.
+ */
+export function allowedQuery(search: URLSearchParams, allowed: Readonly<Record<string, readonly string[] | true>>): string {
+  const copy = new URLSearchParams();
+  for (const [name, value] of search) {
+    const rule = Object.hasOwn(allowed, name) ? allowed[name] : undefined;
+    if (rule === true || (rule !== undefined && rule.includes(value))) copy.append(name, value);
+  }
   const text = copy.toString();
   return text ? `?${text}` : '';
 }
@@ -104,20 +93,44 @@ export function baseUrlOr(baseUrl: string, fallback: string): string {
   return chosen.replace(/\/+$/, '');
 }
 
-/**
- * One path segment naming a model, percent-decoded once. Model ids use letters, digits and
- * `. _ - : @ +` (fine-tuned OpenAI ids contain colons); anything else, and in particular
- * `/`, `%` or `..` hidden behind an encoding, is refused so that the upstream path can never
- * reach a different endpoint than the one that was authorised.
- */
-export function modelSegment(raw: string): string | undefined {
-  let decoded: string;
+/** A path segment percent-decoded once, or undefined when its encoding is broken. */
+export function decodeSegment(raw: string): string | undefined {
   try {
-    decoded = decodeURIComponent(raw);
+    return decodeURIComponent(raw);
   } catch {
     return undefined;
   }
+}
+
+/**
+ * A model id as it stands (already decoded, never decoded again). Model ids use letters,
+ * digits and `. _ - : @ +` (fine-tuned OpenAI ids contain colons); anything else, and in
+ * particular `/`, `%` or `..`, is refused so that the upstream path can never reach a
+ * different endpoint than the one that was authorised.
+ */
+export function modelId(decoded: string): string | undefined {
   return /^[A-Za-z0-9][A-Za-z0-9._:@+-]*$/.test(decoded) && !decoded.includes('..') ? decoded : undefined;
+}
+
+/** One path segment naming a model, percent-decoded exactly once. */
+export function modelSegment(raw: string): string | undefined {
+  const decoded = decodeSegment(raw);
+  return decoded === undefined ? undefined : modelId(decoded);
+}
+
+/** A body's list field, or [] (a hostile body may put anything anywhere). */
+export function list(value: unknown): unknown[] {
+  return Array.isArray(value) ? value : [];
+}
+
+/** The facts of a body that asks for nothing beyond its endpoint. */
+export function plainFacts(): BodyFacts {
+  return { capabilities: [], models: [], answers: 1, images: 0, hostedTools: [] };
+}
+
+/** `data:` URLs are inline; anything else (http(s), gs://, file ids) is fetched by the provider. */
+export function isInlineUrl(url: unknown): boolean {
+  return typeof url === 'string' && /^data:/i.test(url.trim());
 }
 
 /** A Usage without the optional fields that are undefined, so results compare cleanly. */
@@ -133,4 +146,18 @@ export function usageOf(usage: {
   if (usage.cacheWriteTokens !== undefined) out.cacheWriteTokens = usage.cacheWriteTokens;
   if (usage.reasoningTokens !== undefined) out.reasoningTokens = usage.reasoningTokens;
   return out;
+}
+
+/** Every object inside `root`, iteratively (a hostile body may nest deeper than the stack). */
+export function eachObject(root: unknown, visit: (record: Record<string, unknown>) => void): void {
+  const stack: unknown[] = [root];
+  while (stack.length > 0) {
+    const value = stack.pop();
+    if (Array.isArray(value)) {
+      for (const item of value) if (typeof item === 'object' && item !== null) stack.push(item);
+    } else if (isRecord(value)) {
+      visit(value);
+      for (const item of Object.values(value)) if (typeof item === 'object' && item !== null) stack.push(item);
+    }
+  }
 }

@@ -19,6 +19,7 @@ describe('google adapter', () => {
           model: 'gemini-2.5-flash',
           stream: false,
           kind: 'call',
+          ...(method === 'generateContent' ? { reportsUsage: true } : {}),
         });
       }
     });
@@ -32,6 +33,7 @@ describe('google adapter', () => {
         model: 'gemini-2.5-pro',
         stream: true,
         kind: 'call',
+        reportsUsage: true,
       });
       expect(google.route('POST', '/v1beta/models/gemini-2.5-pro:streamGenerateContent', none, {})?.stream).toBe(false);
       expect(google.route('POST', '/v1beta/models/gemini-2.0-flash%3AgenerateContent', none, {})?.upstreamPath).toBe(
@@ -74,12 +76,14 @@ describe('google adapter', () => {
     });
   });
 
-  it('reads the token from x-goog-api-key or ?key=', () => {
+  it('reads the token from x-goog-api-key, or from ?key= only when asked to', () => {
     const plain = new URL('https://okap.invalid/v1/google/v1beta/models');
+    expect(google.tokenInQuery).toBe(true);
     expect(google.readToken(new Headers({ 'x-goog-api-key': 'okap_a' }), plain)).toBe('okap_a');
-    expect(google.readToken(new Headers(), new URL('https://okap.invalid/v1/google/v1beta/models?key=okap_b'))).toBe('okap_b');
+    expect(google.readToken(new Headers(), new URL('https://okap.invalid/v1/google/v1beta/models?key=okap_b'))).toBeUndefined();
+    expect(google.readToken(new Headers(), new URL('https://okap.invalid/v1/google/v1beta/models?key=okap_b'), true)).toBe('okap_b');
     expect(
-      google.readToken(new Headers({ 'x-goog-api-key': 'okap_a' }), new URL('https://okap.invalid/v1/google/v1beta/models?key=okap_b')),
+      google.readToken(new Headers({ 'x-goog-api-key': 'okap_a' }), new URL('https://okap.invalid/v1/google/v1beta/models?key=okap_b'), true),
     ).toBe('okap_a');
     expect(google.readToken(new Headers({ authorization: 'Bearer okap_c' }), plain)).toBeUndefined();
   });
@@ -95,10 +99,13 @@ describe('google adapter', () => {
     expect(headers.get('x-goog-api-client')).toBe('google-genai-sdk/1.0');
   });
 
-  it('maxOutputTokens reads generationConfig in either case and counts candidates', () => {
-    expect(google.maxOutputTokens({ generationConfig: { maxOutputTokens: 800 } })).toBe(800);
-    expect(google.maxOutputTokens({ generation_config: { max_output_tokens: 800, candidate_count: 2 } })).toBe(1600);
-    expect(google.maxOutputTokens({ contents: [] })).toBeUndefined();
+  it('inspect reads generationConfig in either case and counts candidates', () => {
+    const route = google.route('POST', '/v1beta/models/gemini-2.5-flash:generateContent', new URLSearchParams(), {})!;
+    expect(google.inspect(route, { generationConfig: { maxOutputTokens: 800 } })).toMatchObject({ maxOutputPerAnswer: 800, answers: 1 });
+    expect(google.inspect(route, { generation_config: { max_output_tokens: 800, candidate_count: 2 } })).toMatchObject({ maxOutputPerAnswer: 800, answers: 2 });
+    expect(google.inspect(route, { contents: [] }).maxOutputPerAnswer).toBeUndefined();
+    expect(google.inspect(route, { generationConfig: { maxOutputTokens: 10, max_output_tokens: 9000, candidateCount: 1, candidate_count: 4 } })).toMatchObject({ maxOutputPerAnswer: 9000, answers: 4 });
+    expect(google.inspect(route, { generationConfig: {}, generation_config: { max_output_tokens: 9 } }).refusal?.type).toBe('invalid_request');
   });
 
   describe('usage', () => {

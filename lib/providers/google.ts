@@ -11,16 +11,21 @@
  * `outputTokens` is candidates + thoughts, because Gemini bills thinking as output while
  * `candidatesTokenCount` leaves it out; `reasoningTokens` repeats the thoughts part.
  */
-import type { Capability, ProviderAdapter, Route, StreamUsageReader, Usage } from './types';
+import type { BodyFacts, Capability, ProviderAdapter, Route, StreamUsageReader, Usage } from './types';
 import {
+  allowedHeaders,
+  allowedQuery,
   baseUrlOr,
   count,
+  decodeSegment,
+  eachObject,
   eventJson,
-  forwardableHeaders,
   isRecord,
-  modelSegment,
+  list,
+  modelId,
+  nonEmptyString,
+  plainFacts,
   positiveInt,
-  queryString,
   usageOf,
 } from './common';
 
@@ -35,32 +40,40 @@ const METHODS: Readonly<Record<string, Capability>> = {
   batchEmbedContents: 'embeddings',
 };
 
+/** Methods that report usage in every successful answer. */
+const REPORTS_USAGE = new Set(['generateContent', 'streamGenerateContent']);
+
+/**
+ * Query parameters forwarded. Calls: only `alt=sse` (the SDK's streaming switch); Google's
+ * other system parameters (`fields`, `$fields`, `callback`, `alt=proto`, `$alt`, `prettyPrint`,
+ * `quotaUser`, …) could strip the usage from a paid answer or change its shape, and `key` is
+ * the token. The models list keeps its paging.
+ */
+const CALL_QUERY = { alt: ['sse'] } as const;
+const LIST_QUERY = { pageSize: true, pageToken: true } as const;
+
 function route(method: string, path: string, search: URLSearchParams, _body: unknown): Route | undefined {
   const verb = method.toUpperCase();
   const match = /^\/([^/]+)\/models(?:\/([^/]+))?$/.exec(path);
   const version = match?.[1];
   if (!match || version === undefined || !VERSIONS.has(version)) return undefined;
-  const query = queryString(search, ['key']);
   const segment = match[2];
 
   if (segment === undefined) {
     if (verb !== 'GET') return undefined;
-    return { upstreamPath: `/${version}/models${query}`, capability: 'models', stream: false, kind: 'models-list' };
+    return { upstreamPath: `/${version}/models${allowedQuery(search, LIST_QUERY)}`, capability: 'models', stream: false, kind: 'models-list' };
   }
 
-  // Clients may send the `:` before the method percent-encoded.
-  let decoded: string;
-  try {
-    decoded = decodeURIComponent(segment);
-  } catch {
-    return undefined;
-  }
+  // Decoded exactly once (clients may send the `:` before the method percent-encoded); the
+  // model part is then checked as it stands, so `%252F` stays a refused `%2F`, never a `/`.
+  const decoded = decodeSegment(segment);
+  if (decoded === undefined) return undefined;
   const colon = decoded.indexOf(':');
   if (colon === -1) {
-    const model = modelSegment(decoded);
+    const model = modelId(decoded);
     if (verb !== 'GET' || model === undefined) return undefined;
     return {
-      upstreamPath: `/${version}/models/${encodeURIComponent(model)}${query}`,
+      upstreamPath: `/${version}/models/${encodeURIComponent(model)}${allowedQuery(search, LIST_QUERY)}`,
       capability: 'models',
       model,
       stream: false,
@@ -68,29 +81,38 @@ function route(method: string, path: string, search: URLSearchParams, _body: unk
     };
   }
 
-  const model = modelSegment(decoded.slice(0, colon));
+  const model = modelId(decoded.slice(0, colon));
   const action = decoded.slice(colon + 1);
   const capability = Object.hasOwn(METHODS, action) ? METHODS[action] : undefined;
   if (verb !== 'POST' || model === undefined || capability === undefined) return undefined;
+  const query = allowedQuery(search, CALL_QUERY);
   return {
     upstreamPath: `/${version}/models/${encodeURIComponent(model)}:${action}${query}`,
     capability,
     model,
     // Without `alt=sse` the stream is one JSON array, which usageFromJson reads whole.
-    stream: action === 'streamGenerateContent' && search.get('alt') === 'sse',
+    stream: action === 'streamGenerateContent' && query === '?alt=sse',
     kind: 'call',
+    ...(REPORTS_USAGE.has(action) ? { reportsUsage: true } : {}),
   };
 }
 
-function readToken(headers: Headers, url: URL): string | undefined {
+/** `x-goog-api-key`, or (only when the caller allows it) `?key=`, as Google's own clients may send it. */
+function readToken(headers: Headers, url: URL, fromQuery = false): string | undefined {
   const header = headers.get('x-goog-api-key')?.trim();
   if (header) return header;
+  if (!fromQuery) return undefined;
   const query = url.searchParams.get('key')?.trim();
   return query ? query : undefined;
 }
 
+/**
+ * Only the SDK's own headers pass (`x-goog-api-client` is its telemetry). Dropped among others:
+ * `x-goog-fieldmask` (could strip the usage from a paid answer), `x-http-method-override`,
+ * `x-goog-user-project` (bills another project) and `x-server-timeout`.
+ */
 function upstreamHeaders(clientHeaders: Headers, key: string): Headers {
-  const headers = forwardableHeaders(clientHeaders);
+  const headers = allowedHeaders(clientHeaders, ['x-goog-api-client']);
   headers.set('x-goog-api-key', key);
   return headers;
 }
@@ -100,14 +122,105 @@ function field(record: Record<string, unknown>, camel: string, snake: string): u
   return record[camel] ?? record[snake];
 }
 
-/** `maxOutputTokens` per candidate, times `candidateCount` candidates, all billed. */
-function maxOutputTokens(body: unknown): number | undefined {
-  if (!isRecord(body)) return undefined;
+/** Tool fields and the capability each needs; `functionDeclarations` are the app's own tools. */
+function toolCapability(name: string): Capability | 'client' | undefined {
+  switch (name) {
+    case 'functionDeclarations':
+    case 'function_declarations':
+      return 'client';
+    case 'googleSearch':
+    case 'google_search':
+    case 'googleSearchRetrieval':
+    case 'google_search_retrieval':
+    case 'urlContext':
+    case 'url_context':
+    case 'googleMaps':
+    case 'google_maps':
+      return 'web_search';
+    case 'codeExecution':
+    case 'code_execution':
+      return 'code_execution';
+    default:
+      return undefined;
+  }
+}
+
+function readPart(part: Record<string, unknown>, facts: BodyFacts): void {
+  if (field(part, 'fileData', 'file_data') !== undefined) facts.unboundedInput ??= 'fileData';
+  const inline = field(part, 'inlineData', 'inline_data');
+  if (isRecord(inline)) {
+    const mime = String(field(inline, 'mimeType', 'mime_type') ?? '').toLowerCase();
+    // Nothing inline is bounded by its bytes here: video, audio and PDFs compress far below
+    // their token counts, and Gemini counts an image at 258 tokens per 768-px tile with no
+    // documented cap, so a small PNG of huge dimensions costs many tiles. All read up to the
+    // context window.
+    facts.unboundedInput ??= `inline ${mime || 'media'}`;
+  }
+}
+
+function readTools(body: Record<string, unknown>, facts: BodyFacts): void {
+  for (const tool of list(body.tools)) {
+    if (!isRecord(tool)) continue;
+    for (const name of Object.keys(tool)) {
+      const capability = toolCapability(name);
+      if (capability === 'client') continue;
+      if (!capability) {
+        facts.refusal ??= { type: 'capability_not_granted', message: `The tool ${name} is not forwarded by the OKAP vault` };
+        continue;
+      }
+      facts.capabilities.push(capability);
+      facts.hostedTools.push(name);
+    }
+  }
+}
+
+/**
+ * What a body asks for beyond its endpoint: `maxOutputTokens` per candidate (thinking
+ * included), times `candidateCount` candidates, all billed; output modalities; hosted tools;
+ * media. `cachedContent` is refused outright: a cache can carry tools and instructions the
+ * vault cannot see, and its size is known only to Google. Batch embeddings name a model per
+ * request, and each must be granted.
+ */
+function inspect(_route: Route, body: unknown): BodyFacts {
+  const facts = plainFacts();
+  if (!isRecord(body)) return facts;
+  // The API takes either spelling; a body with both could have the vault check one and
+  // Google use the other.
+  for (const [camel, snake] of [['generationConfig', 'generation_config'], ['systemInstruction', 'system_instruction']]) {
+    if (camel && snake && body[camel] !== undefined && body[snake] !== undefined) {
+      facts.refusal = { type: 'invalid_request', message: `The request names both ${camel} and ${snake}` };
+    }
+  }
   const config = field(body, 'generationConfig', 'generation_config');
-  if (!isRecord(config)) return undefined;
-  const perCandidate = positiveInt(field(config, 'maxOutputTokens', 'max_output_tokens'));
-  if (perCandidate === undefined) return undefined;
-  return perCandidate * (positiveInt(field(config, 'candidateCount', 'candidate_count')) ?? 1);
+  if (isRecord(config)) {
+    // Both spellings may come at once; whichever the API reads, the larger bounds it.
+    const largest = (camel: string, snake: string): number | undefined => {
+      const named = [config[camel], config[snake]].map(positiveInt).filter((n) => n !== undefined);
+      return named.length > 0 ? Math.max(...named) : undefined;
+    };
+    facts.answers = largest('candidateCount', 'candidate_count') ?? 1;
+    const perCandidate = largest('maxOutputTokens', 'max_output_tokens');
+    if (perCandidate !== undefined) facts.maxOutputPerAnswer = perCandidate;
+    const modalities = list(field(config, 'responseModalities', 'response_modalities')).map((m) => String(m).toUpperCase());
+    if (modalities.includes('IMAGE')) facts.capabilities.push('images');
+    if (modalities.includes('AUDIO') || field(config, 'speechConfig', 'speech_config') !== undefined) facts.capabilities.push('audio');
+  }
+  readTools(body, facts);
+  if (field(body, 'cachedContent', 'cached_content') !== undefined) {
+    facts.refusal ??= {
+      type: 'capability_not_granted',
+      message: 'cachedContent is not forwarded: a cache can carry tools and instructions the OKAP vault cannot check',
+    };
+  }
+  for (const request of list(body.requests)) {
+    const nested = isRecord(request) ? nonEmptyString(request.model) : undefined;
+    if (nested !== undefined) facts.models.push(nested.replace(/^models\//, ''));
+  }
+  eachObject(body.contents, (part) => readPart(part, facts));
+  eachObject(field(body, 'systemInstruction', 'system_instruction'), (part) => readPart(part, facts));
+  eachObject(body.requests, (part) => readPart(part, facts));
+  eachObject(body.content, (part) => readPart(part, facts));
+  return facts;
 }
 
 export function geminiUsage(metadata: unknown): Usage | undefined {
@@ -140,16 +253,34 @@ function usageFromJson(json: unknown): Usage | undefined {
   return isRecord(json) ? geminiUsage(json.usageMetadata) : undefined;
 }
 
-/** Every chunk may carry `usageMetadata` with running totals; the last one is the total. */
+/**
+ * Every chunk may carry `usageMetadata` with running totals (no output count until the end);
+ * the last one wins. It is final only in a chunk where every candidate seen so far has a
+ * `finishReason` (or the prompt was blocked): a stream cut before that is not billed from it.
+ */
 function streamUsage(): StreamUsageReader {
   let last: Usage | undefined;
+  let final = false;
+  const started = new Set<number>();
+  const finished = new Set<number>();
   return {
     push(event) {
       const json = eventJson(event.data);
-      const found = isRecord(json) ? geminiUsage(json.usageMetadata) : undefined;
-      if (found) last = found;
+      if (!isRecord(json)) return;
+      for (const candidate of list(json.candidates)) {
+        if (!isRecord(candidate)) continue;
+        const index = count(candidate.index) ?? 0;
+        started.add(index);
+        if (typeof candidate.finishReason === 'string' && candidate.finishReason !== '') finished.add(index);
+      }
+      const found = geminiUsage(json.usageMetadata);
+      if (!found) return;
+      last = found;
+      const blocked = isRecord(json.promptFeedback) && json.promptFeedback.blockReason !== undefined;
+      final = blocked || (started.size > 0 && finished.size >= started.size);
     },
     usage: () => last,
+    final: () => final,
   };
 }
 
@@ -222,9 +353,10 @@ export const google: ProviderAdapter = {
   name: 'Google Gemini',
   defaultBaseUrl: 'https://generativelanguage.googleapis.com',
   readToken,
+  tokenInQuery: true,
   route,
   upstreamHeaders,
-  maxOutputTokens,
+  inspect,
   usageFromJson,
   streamUsage,
   errorBody,

@@ -21,22 +21,24 @@ describe.each([openai, openaiCompatible])('$id adapter', (adapter) => {
       ['/moderations', 'moderation'],
     ])('covers POST %s as %s', (path, capability) => {
       const route = adapter.route('POST', path, none, { model: 'gpt-4o-mini', input: 'hi' });
+      const reports = ['/chat/completions', '/responses', '/completions', '/embeddings'].includes(path);
       expect(route).toEqual<Route>({
         upstreamPath: path,
         capability: capability as Route['capability'],
         model: 'gpt-4o-mini',
         stream: false,
         kind: 'call',
+        ...(reports ? { reportsUsage: true } : {}),
       });
     });
 
-    it('reads stream from the body and keeps the query string', () => {
-      const route = adapter.route('post', '/chat/completions', new URLSearchParams('api-version=2024-10-21'), {
+    it('reads stream from the body and forwards no query parameter', () => {
+      const route = adapter.route('post', '/chat/completions', new URLSearchParams('api-version=2024-10-21&key=okap_x'), {
         model: 'gpt-4o',
         stream: true,
         messages: [],
       });
-      expect(route).toMatchObject({ upstreamPath: '/chat/completions?api-version=2024-10-21', stream: true, model: 'gpt-4o' });
+      expect(route).toMatchObject({ upstreamPath: '/chat/completions', stream: true, model: 'gpt-4o' });
       expect(adapter.route('POST', '/chat/completions', none, { model: 'gpt-4o', stream: 'yes' })?.stream).toBe(false);
     });
 
@@ -116,15 +118,18 @@ describe.each([openai, openaiCompatible])('$id adapter', (adapter) => {
       'sec-fetch-site': 'cross-site',
       'content-type': 'application/json',
       'openai-organization': 'org-123',
+      'openai-project': 'proj-1',
+      'x-http-method-override': 'GET',
       'x-stainless-lang': 'js',
     });
     const headers = adapter.upstreamHeaders(client, 'sk-real');
     expect(headers.get('authorization')).toBe('Bearer sk-real');
-    for (const name of ['x-api-key', 'x-goog-api-key', 'api-key', 'cookie', 'origin', 'referer', 'host', 'content-length', 'connection', 'x-hop', 'sec-fetch-site']) {
+    for (const name of ['x-api-key', 'x-goog-api-key', 'api-key', 'cookie', 'origin', 'referer', 'host', 'content-length', 'connection', 'x-hop', 'sec-fetch-site', 'openai-project', 'x-http-method-override']) {
       expect(headers.has(name), name).toBe(false);
     }
     expect(headers.get('content-type')).toBe('application/json');
-    expect(headers.get('openai-organization')).toBe('org-123');
+    // Another organisation of the key is never the app's to bill.
+    expect(headers.has('openai-organization')).toBe(false);
     expect(headers.get('x-stainless-lang')).toBe('js');
     expect(client.get('authorization')).toBe('Bearer okap_token');
   });
@@ -160,15 +165,22 @@ describe.each([openai, openaiCompatible])('$id adapter', (adapter) => {
     });
   });
 
-  it('maxOutputTokens reads each spelling and counts every choice', () => {
-    expect(adapter.maxOutputTokens({ max_tokens: 100 })).toBe(100);
-    expect(adapter.maxOutputTokens({ max_completion_tokens: 300, max_tokens: 100 })).toBe(300);
-    expect(adapter.maxOutputTokens({ max_output_tokens: 2048 })).toBe(2048);
-    expect(adapter.maxOutputTokens({ max_tokens: 100, n: 3 })).toBe(300);
-    expect(adapter.maxOutputTokens({ max_tokens: 16, best_of: 5, n: 2 })).toBe(80);
-    expect(adapter.maxOutputTokens({ model: 'gpt-4o' })).toBeUndefined();
-    expect(adapter.maxOutputTokens({ max_tokens: -1 })).toBeUndefined();
-    expect(adapter.maxOutputTokens(undefined)).toBeUndefined();
+  it('inspect reads each spelling of the output limit and counts every choice', () => {
+    const route = adapter.route('POST', '/chat/completions', new URLSearchParams(), {})!;
+    const out = (body: unknown) => {
+      const f = adapter.inspect(route, body);
+      return f.maxOutputPerAnswer === undefined ? undefined : f.maxOutputPerAnswer * f.answers;
+    };
+    expect(out({ max_tokens: 100 })).toBe(100);
+    expect(out({ max_completion_tokens: 300, max_tokens: 100 })).toBe(300);
+    expect(out({ max_completion_tokens: 100, max_tokens: 300 })).toBe(300);
+    expect(out({ max_output_tokens: 2048 })).toBe(2048);
+    expect(out({ max_tokens: 100, n: 3 })).toBe(300);
+    expect(out({ max_tokens: 16, best_of: 5, n: 2 })).toBe(80);
+    expect(out({ model: 'gpt-4o' })).toBeUndefined();
+    expect(adapter.inspect(route, { model: 'gpt-4o', n: 4 }).answers).toBe(4);
+    expect(out({ max_tokens: -1 })).toBeUndefined();
+    expect(out(undefined)).toBeUndefined();
   });
 
   describe('usage', () => {

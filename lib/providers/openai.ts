@@ -9,18 +9,21 @@
  * Usage: `inputTokens` is the whole prompt, cached tokens included (OpenAI reports them
  * that way); `reasoningTokens` are part of `outputTokens`.
  */
-import type { Capability, ProviderAdapter, Route, StreamUsageReader, Usage } from './types';
+import type { BodyFacts, Capability, ProviderAdapter, Route, StreamUsageReader, Usage } from './types';
 import {
+  allowedHeaders,
   baseUrlOr,
   bearerToken,
   count,
+  eachObject,
   eventJson,
-  forwardableHeaders,
+  isInlineUrl,
   isRecord,
+  list,
   modelSegment,
   nonEmptyString,
+  plainFacts,
   positiveInt,
-  queryString,
   usageOf,
 } from './common';
 
@@ -42,9 +45,16 @@ const POST_ENDPOINTS: Readonly<Record<string, Capability>> = {
 /** Endpoints whose streams carry usage only when asked with `stream_options.include_usage`. */
 const INCLUDE_USAGE_PATHS = new Set(['/chat/completions', '/completions']);
 
-function route(method: string, path: string, search: URLSearchParams, body: unknown): Route | undefined {
+/** Endpoints that report usage in every successful answer (streams: once asked, see prepareBody). */
+const REPORTS_USAGE = new Set(['/chat/completions', '/completions', '/responses', '/embeddings']);
+
+/**
+ * No endpoint the vault forwards takes a query parameter, so none is forwarded: the query
+ * (with anything an app hid there) never reaches the provider.
+ */
+function route(method: string, path: string, _search: URLSearchParams, body: unknown): Route | undefined {
   const verb = method.toUpperCase();
-  const query = queryString(search);
+  const query = '';
   if (verb === 'POST') {
     const capability = Object.hasOwn(POST_ENDPOINTS, path) ? POST_ENDPOINTS[path] : undefined;
     if (!capability) return undefined;
@@ -56,6 +66,7 @@ function route(method: string, path: string, search: URLSearchParams, body: unkn
       model: nonEmptyString(json?.model),
       stream: json?.stream === true,
       kind: 'call',
+      ...(REPORTS_USAGE.has(path) ? { reportsUsage: true } : {}),
     };
   }
   if (verb === 'GET') {
@@ -80,8 +91,12 @@ function readToken(headers: Headers): string | undefined {
   return bearerToken(headers);
 }
 
+/**
+ * Only the SDK's own headers pass. `openai-organization` and `openai-project` are never taken
+ * from the app: they would bill the call to another organisation or project of the key.
+ */
 function upstreamHeaders(clientHeaders: Headers, key: string): Headers {
-  const headers = forwardableHeaders(clientHeaders);
+  const headers = allowedHeaders(clientHeaders, ['idempotency-key']);
   headers.set('authorization', `Bearer ${key}`);
   return headers;
 }
@@ -101,16 +116,106 @@ function prepareBody(route: Route, body: unknown): unknown {
 }
 
 /**
- * The most output the request can produce. `n` (and legacy `best_of`) generate that many
- * answers, each up to the limit, and all of them are billed.
+ * Tool types that run in the app (the model only names a call) and cost nothing beyond tokens.
+ * Every other type is refused unless it maps to a capability below.
  */
-function maxOutputTokens(body: unknown): number | undefined {
-  if (!isRecord(body)) return undefined;
-  const perAnswer =
-    positiveInt(body.max_completion_tokens) ?? positiveInt(body.max_tokens) ?? positiveInt(body.max_output_tokens);
-  if (perAnswer === undefined) return undefined;
-  const answers = Math.max(positiveInt(body.n) ?? 1, positiveInt(body.best_of) ?? 1);
-  return perAnswer * answers;
+const CLIENT_TOOLS = new Set(['function', 'custom', 'local_shell']);
+
+/** Hosted tools and the capability a grant must name for each. */
+function hostedTool(type: string): Capability | undefined {
+  if (type.startsWith('web_search')) return 'web_search';
+  if (type === 'code_interpreter') return 'code_execution';
+  if (type === 'mcp') return 'mcp';
+  if (type === 'image_generation') return 'images';
+  return undefined;
+}
+
+/** `service_tier` values billed at the prices the vault knows (flex is cheaper, never dearer). */
+const PRICED_TIERS = new Set(['auto', 'default', 'flex']);
+
+/**
+ * Content parts whose tokens the body's bytes bound (text, inline images counted apart);
+ * everything else the provider fetches or expands: by id or URL, files (a compressed PDF is
+ * many pages of tokens), audio.
+ */
+function readPart(part: Record<string, unknown>, facts: BodyFacts): void {
+  const type = part.type;
+  if (type === 'image_url') {
+    const url = isRecord(part.image_url) ? part.image_url.url : part.image_url;
+    if (isInlineUrl(url)) facts.images++;
+    else facts.unboundedInput ??= 'an image by URL';
+  } else if (type === 'input_image') {
+    if (isInlineUrl(part.image_url) && part.file_id === undefined) facts.images++;
+    else facts.unboundedInput ??= 'an image by URL or file id';
+  } else if (type === 'file' || type === 'input_file') {
+    facts.unboundedInput ??= 'a file';
+  } else if (type === 'input_audio') {
+    facts.unboundedInput ??= 'audio input';
+  } else if (type === 'item_reference') {
+    facts.unboundedInput ??= 'an item by reference';
+  }
+  if (part.file_id !== undefined) facts.unboundedInput ??= 'a file id';
+}
+
+function readTools(json: Record<string, unknown>, facts: BodyFacts): void {
+  for (const tool of list(json.tools)) {
+    const type = isRecord(tool) && typeof tool.type === 'string' ? tool.type : '';
+    if (CLIENT_TOOLS.has(type)) continue;
+    const capability = hostedTool(type);
+    if (!capability || !isRecord(tool)) {
+      facts.refusal ??= { type: 'capability_not_granted', message: `The tool type ${type || '(none)'} is not forwarded by the OKAP vault` };
+      continue;
+    }
+    facts.capabilities.push(capability);
+    facts.hostedTools.push(type);
+    // The image tool runs its own model, which the grant must cover too.
+    if (type === 'image_generation') facts.models.push(nonEmptyString(tool.model) ?? 'gpt-image-1');
+  }
+}
+
+/**
+ * What a body asks for beyond its endpoint. Output: `n` (and legacy `best_of`) generate that
+ * many answers, each up to the limit, and all are billed. Input by reference on /responses:
+ * `previous_response_id` and `conversation` pull stored context (bounded by the model's
+ * context window); a stored `prompt` can name tools, models and instructions the vault cannot
+ * see, so it is refused outright.
+ */
+function inspect(route: Route, body: unknown): BodyFacts {
+  const facts = plainFacts();
+  if (!isRecord(body)) return facts;
+  facts.answers = Math.max(positiveInt(body.n) ?? 1, positiveInt(body.best_of) ?? 1);
+  // Whichever spelling the endpoint honours, the largest one named bounds it.
+  const limits = [body.max_completion_tokens, body.max_tokens, body.max_output_tokens].map(positiveInt).filter((n) => n !== undefined);
+  if (limits.length > 0) facts.maxOutputPerAnswer = Math.max(...limits);
+
+  // Predicted Outputs: rejected prediction tokens are billed as output, beyond the request's
+  // own limit; the prediction is in the body, so its bytes bound them.
+  if (body.prediction !== undefined && body.prediction !== null) facts.extraOutputTokens = new TextEncoder().encode(JSON.stringify(body.prediction)).byteLength;
+  readTools(body, facts);
+  if (body.web_search_options !== undefined) {
+    facts.capabilities.push('web_search');
+    facts.hostedTools.push('web_search_options');
+  }
+  const modalities = list(body.modalities);
+  if (modalities.includes('audio') || body.audio !== undefined) facts.capabilities.push('audio');
+  if (modalities.includes('image')) facts.capabilities.push('images');
+
+  const tier = body.service_tier;
+  if (tier !== undefined && tier !== null && !(typeof tier === 'string' && PRICED_TIERS.has(tier))) {
+    facts.refusal ??= { type: 'price_unknown', message: `The vault has no price for service_tier ${String(tier)}` };
+  }
+  if (route.upstreamPath.startsWith('/responses')) {
+    if (body.prompt !== undefined && body.prompt !== null) {
+      facts.refusal ??= {
+        type: 'capability_not_granted',
+        message: 'Stored prompts are not forwarded: they can name tools and models the OKAP vault cannot check',
+      };
+    }
+    if (nonEmptyString(body.previous_response_id)) facts.unboundedInput ??= 'previous_response_id';
+    if (body.conversation !== undefined && body.conversation !== null) facts.unboundedInput ??= 'conversation';
+  }
+  for (const root of [body.messages, body.input]) eachObject(root, (part) => readPart(part, facts));
+  return facts;
 }
 
 /**
@@ -150,21 +255,39 @@ function usageFromJson(json: unknown): Usage | undefined {
   return openaiUsage(json.usage);
 }
 
+/** The Responses API's terminal events; each carries the whole call's usage. */
+const TERMINAL_RESPONSE_EVENTS = new Set(['response.completed', 'response.incomplete', 'response.failed']);
+
 /**
  * Chat/legacy completions: the final chunk `{ choices: [], usage }` (every other chunk has
- * `usage: null`). Responses API: `response.completed` — or `response.incomplete` /
- * `response.failed`, which are billed too — with `response.usage`.
+ * `usage: null`), sent after every choice has finished, is final; usage on a chunk that still
+ * carries choices is a running figure. Responses API: only
+ * `response.completed`, `response.incomplete` or `response.failed` is final (billed alike);
+ * `response.created` and `response.in_progress` carry no totals.
  */
 function streamUsage(): StreamUsageReader {
   let last: Usage | undefined;
+  let final = false;
   return {
     push(event) {
       const json = eventJson(event.data);
       if (!isRecord(json)) return;
-      const found = openaiUsage(json.usage) ?? (isRecord(json.response) ? openaiUsage(json.response.usage) : undefined);
-      if (found) last = found;
+      const chunk = openaiUsage(json.usage);
+      if (chunk) {
+        last = chunk;
+        // OpenAI's usage chunk has no choices left to stream. Some compatible servers (vLLM's
+        // `continuous_usage_stats`, which an app can ask for) put running usage on every
+        // chunk: those are not totals, so a stream cut after one is not billed from it.
+        final = !Array.isArray(json.choices) || json.choices.length === 0;
+        return;
+      }
+      const response = isRecord(json.response) ? openaiUsage(json.response.usage) : undefined;
+      if (!response) return;
+      last = response;
+      final = typeof json.type === 'string' && TERMINAL_RESPONSE_EVENTS.has(json.type);
     },
     usage: () => last,
+    final: () => final,
   };
 }
 
@@ -195,7 +318,7 @@ function makeAdapter(id: string, name: string, defaultBaseUrl: string): Provider
     route,
     upstreamHeaders,
     prepareBody,
-    maxOutputTokens,
+    inspect,
     usageFromJson,
     streamUsage,
     errorBody,

@@ -8,18 +8,32 @@ import { ProxyError } from './errors';
 import type { ProxyContext } from './deps';
 import type { Target } from './target';
 
+export interface PresentedToken {
+  token: string | undefined;
+  /**
+   * It came in the query (`?key=`), which only an adapter with `tokenInQuery` (Google's)
+   * accepts: the proxy refuses it once the key's adapter is known to be another.
+   */
+  fromQuery: boolean;
+}
+
 /**
- * The token, from whichever header (or Gemini's `?key=`) the caller's SDK put it in. The
- * likely adapter's places are read first; the others too, because the key that serves a
+ * The token, from whichever header the caller's SDK put it in, else from Gemini's `?key=`.
+ * The likely adapter's places are read first; the others too, because the key that serves a
  * custom provider id may speak another wire format than its name suggests.
  */
-export function readToken(request: Request, url: URL, likely: ProviderAdapter): string | undefined {
+export function readToken(request: Request, url: URL, likely: ProviderAdapter): PresentedToken {
   const readers = [likely, ...keyKinds.map(adapterFor).filter((a) => a !== likely)];
   for (const adapter of readers) {
     const token = adapter.readToken(request.headers, url);
-    if (token !== undefined) return token;
+    if (token !== undefined) return { token, fromQuery: false };
   }
-  return undefined;
+  for (const adapter of readers) {
+    if (!adapter.tokenInQuery) continue;
+    const token = adapter.readToken(request.headers, url, true);
+    if (token !== undefined) return { token, fromQuery: true };
+  }
+  return { token: undefined, fromQuery: false };
 }
 
 export async function findGrant(token: string | undefined, grants: GrantLookup): Promise<Grant> {

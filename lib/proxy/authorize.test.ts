@@ -26,6 +26,15 @@ describe('capabilities', () => {
     expect(capabilityGranted(d, 'moderation')).toBe(true);
   });
 
+  it('grants a hosted tool only when named, never as part of "everything"', () => {
+    for (const tool of ['web_search', 'code_execution', 'mcp'] as const) {
+      expect(capabilityGranted(detail(), tool)).toBe(false);
+      expect(capabilityGranted(detail({ capabilities: [] }), tool)).toBe(false);
+      expect(capabilityGranted(detail({ capabilities: ['chat'] }), tool)).toBe(false);
+      expect(capabilityGranted(detail({ capabilities: ['chat', tool] }), tool)).toBe(true);
+    }
+  });
+
   it('takes code and vision for kinds of chat', () => {
     expect(capabilityGranted(detail({ capabilities: ['vision'] }), 'chat')).toBe(true);
     expect(capabilityGranted(detail({ capabilities: ['code'] }), 'chat')).toBe(true);

@@ -18,6 +18,7 @@ const STATUS: Readonly<Record<ProxyErrorType, number>> = {
   capability_not_granted: 403,
   endpoint_not_covered: 403,
   price_unknown: 403,
+  cost_unbounded: 403,
   no_key: 403,
   invalid_request: 400,
   rate_limited: 429,

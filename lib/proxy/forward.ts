@@ -94,6 +94,7 @@ export async function forward(f: Forwarding, deps: ProxyDeps): Promise<Response>
       f.finish({
         status: o.end === 'complete' ? upstream.status : o.end,
         ...(o.usage ? { usage: o.usage } : {}),
+        final: o.final,
         billable: upstream.ok,
         firstByteAt: o.firstByteAt ?? (o.end === 'complete' ? headersAt : undefined),
       }),

@@ -203,8 +203,9 @@ describe('limits', () => {
   });
 
   it('never lets concurrent calls overrun a budget, and says not to retry', async () => {
-    // Each call reserves 1000 output tokens of gpt-4o (~$0.01); the budget holds three.
-    const token = kit.grant(makeGrant([{ provider: 'openai', limits: { daily_spend: 0.035 } }]));
+    // Each call reserves its bytes plus 4,096 tokens of overhead as input (~$0.0104) and 1000
+    // output tokens of gpt-4o ($0.01): ~$0.0204; the budget holds three.
+    const token = kit.grant(makeGrant([{ provider: 'openai', limits: { daily_spend: 0.07 } }]));
     const body = chatBody({ max_tokens: 1000 });
     const responses = await Promise.all(Array.from({ length: 20 }, () => call(token, ORIGIN, body)));
     const ok = responses.filter((r) => r.status === 200);

@@ -3,7 +3,7 @@ import type { GrantedAuthorizationDetail } from '../protocol';
 import type { PriceOverride } from '../pricing';
 import { baseUrlOr } from '../providers/common';
 import { adapterFor } from '../providers/registry';
-import type { ProviderAdapter, Route } from '../providers/types';
+import type { BodyFacts, ProviderAdapter, Route } from '../providers/types';
 import type { UsageRow } from '../usage/types';
 import { admit, hasSpendLimit } from './admit';
 import { findGrant, liveDetail, readToken } from './authenticate';
@@ -33,6 +33,8 @@ interface Trail {
 
 interface Authenticated {
   target: Target;
+  /** The token came as `?key=`: only an adapter that reads it there may serve the call. */
+  tokenFromQuery: boolean;
   grant: Grant;
   detail: GrantedAuthorizationDetail;
   revoked: AbortSignal | undefined;
@@ -42,12 +44,13 @@ interface Authenticated {
 async function authenticate(request: Request, ctx: ProxyContext, deps: ProxyDeps, trail: Trail): Promise<Authenticated> {
   const target = parseTarget(request.url);
   trail.shape = likelyAdapter(target.providerId);
-  const grant = await findGrant(readToken(request, target.url, trail.shape), deps.grants);
+  const presented = readToken(request, target.url, trail.shape);
+  const grant = await findGrant(presented.token, deps.grants);
   Object.assign(trail, { grant, providerId: target.providerId, endpoint: target.path });
   const detail = liveDetail(grant, target, ctx, deps.now());
   const revoked = deps.revocations?.signal(grant.id);
   if (revoked?.aborted) throw new ProxyError('token_revoked');
-  return { target, grant, detail, revoked };
+  return { target, tokenFromQuery: presented.fromQuery, grant, detail, revoked };
 }
 
 interface Routed {
@@ -57,27 +60,34 @@ interface Routed {
   base: string;
   body: CallBody;
   route: Route;
+  /** What the body asks for beyond the route, for authorisation and the reservation. */
+  facts: BodyFacts;
 }
 
 /** route (which endpoint, which model), by the adapter of the key that serves the provider */
-async function routeCall(request: Request, target: Target, deps: ProxyDeps, trail: Trail): Promise<Routed> {
+async function routeCall(request: Request, auth: Authenticated, deps: ProxyDeps, trail: Trail): Promise<Routed> {
+  const { target } = auth;
   const key = await deps.keys.forProvider(target.providerId);
   if (!key) throw new ProxyError('no_key', `The OKAP vault holds no key for ${target.providerId}`);
   const adapter = adapterFor(key.kind);
   trail.shape = adapter;
+  if (auth.tokenFromQuery && !adapter.tokenInQuery) throw new ProxyError('token_invalid', 'This provider takes the OKAP token in a header, not in ?key=');
   const base = baseUrlOr(key.baseUrl, adapter.defaultBaseUrl);
   if (base === '') throw new ProxyError('no_key', `The key for ${target.providerId} has no base URL`);
   const body = await readBody(request);
   const route = adapter.route(request.method, target.path, target.url.searchParams, body.view);
   if (!route) throw new ProxyError('endpoint_not_covered');
   trail.model = route.model;
-  return { key, adapter, base, body, route };
+  return { key, adapter, base, body, route, facts: adapter.inspect(route, body.json) };
 }
 
-/** The spend to reserve; a spend limit needs a price. */
+/** The spend to reserve; a spend limit needs a price and a bound. */
 async function price(routed: Routed, detail: GrantedAuthorizationDetail, deps: ProxyDeps, now: number) {
   const overrides: readonly PriceOverride[] = (await deps.priceOverrides?.()) ?? [];
-  const estimateUsd = estimateCost({ ...routed, overrides, now });
+  const { usd: estimateUsd, unbounded } = estimateCost({ ...routed, overrides, now });
+  if (unbounded !== undefined && hasSpendLimit(detail.limits)) {
+    throw new ProxyError('cost_unbounded', `This request cannot be bounded in cost under a spending limit: ${unbounded}`);
+  }
   if (estimateUsd === undefined && hasSpendLimit(detail.limits)) {
     throw new ProxyError(
       'price_unknown',
@@ -126,9 +136,10 @@ function refusalRow(trail: Trail, grant: Grant, origin: string, status: number, 
 export async function handle(request: Request, ctx: ProxyContext, deps: ProxyDeps): Promise<Response> {
   const trail: Trail = { startedAt: deps.now(), shape: likelyAdapter('openai') };
   try {
-    const { target, grant, detail, revoked } = await authenticate(request, ctx, deps, trail);
-    const routed = await routeCall(request, target, deps, trail);
-    authorizeRoute(detail, routed.route);
+    const auth = await authenticate(request, ctx, deps, trail);
+    const { target, grant, detail, revoked } = auth;
+    const routed = await routeCall(request, auth, deps, trail);
+    authorizeRoute(detail, routed.route, routed.facts);
     const { overrides, estimateUsd } = await price(routed, detail, deps, trail.startedAt);
 
     const origin = ctx.origin ?? grant.origin;
@@ -144,7 +155,9 @@ export async function handle(request: Request, ctx: ProxyContext, deps: ProxyDep
       now: () => deps.now(),
     });
     trail.admitted = true;
-    deps.onAdmitted?.(grant.id);
+    // Activity against auto-lock: only calls that can cost something (a known-free models
+    // list or token count, reserved at 0, cannot keep the vault unlocked).
+    if (routed.route.kind === 'call' && estimateUsd !== 0) deps.onAdmitted?.(grant.id);
 
     const finish = settler(
       {
@@ -158,6 +171,7 @@ export async function handle(request: Request, ctx: ProxyContext, deps: ProxyDep
         overrides,
         reservation,
         priced: estimateUsd !== undefined,
+        reportsUsage: routed.route.reportsUsage === true,
       },
       deps,
     );

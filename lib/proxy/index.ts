@@ -4,5 +4,5 @@ export type { KeySource, ProviderKey, ProxyContext, ProxyDeps, RevocationSource 
 export { createRevocationHub, type RevocationHub } from './revocation';
 export { recoverInterruptedCalls } from './recover';
 export { ProxyError, errorResponse, type ProxyErrorType } from './errors';
-export { BYTES_PER_TOKEN, estimateCost } from './estimate';
+export { CALL_OVERHEAD_TOKENS, IMAGE_TOKEN_BOUND, TOKENS_PER_BYTE, estimateCost } from './estimate';
 export { MAX_METERED_JSON_BYTES } from './meter';

@@ -45,7 +45,7 @@ describe('meterBody', () => {
       rest += new TextDecoder().decode(value);
     }
     expect(rest).toBe(chunks[1]! + chunks[2]!);
-    expect(seen).toEqual([{ end: 'complete', usage: { inputTokens: 3, outputTokens: 4 }, firstByteAt: 1234 }]);
+    expect(seen).toEqual([{ end: 'complete', usage: { inputTokens: 3, outputTokens: 4 }, final: true, firstByteAt: 1234 }]);
   });
 
   it('reads usage from a JSON body', async () => {
@@ -64,6 +64,6 @@ describe('meterBody', () => {
     o.controller.abort();
     await expect(reader.read()).rejects.toBeDefined();
     await reader.cancel().catch(() => undefined);
-    expect(seen).toEqual([{ end: 'aborted', usage: undefined, firstByteAt: 1234 }]);
+    expect(seen).toEqual([{ end: 'aborted', usage: undefined, final: false, firstByteAt: 1234 }]);
   });
 });

@@ -10,6 +10,8 @@ export type BodyEnd = 'complete' | 'aborted' | 'cut';
 export interface Observation {
   end: BodyEnd;
   usage: Usage | undefined;
+  /** The usage is the call's total (terminal event seen, or a complete JSON body). */
+  final: boolean;
   /** Epoch ms of the first body byte; undefined when none came. */
   firstByteAt: number | undefined;
 }
@@ -27,7 +29,7 @@ export interface MeterOptions {
 /** Reads usage from the bytes going by: SSE events, or a JSON body up to the cap. */
 interface UsageTap {
   push(chunk: Uint8Array): void;
-  finish(): Usage | undefined;
+  finish(): { usage: Usage | undefined; final: boolean };
 }
 
 function sseTap(adapter: ProviderAdapter): UsageTap {
@@ -37,7 +39,7 @@ function sseTap(adapter: ProviderAdapter): UsageTap {
     push: (chunk) => decoder.push(chunk),
     finish() {
       decoder.end();
-      return reader.usage();
+      return { usage: reader.usage(), final: reader.final() };
     },
   };
 }
@@ -52,7 +54,8 @@ function jsonTap(adapter: ProviderAdapter): UsageTap {
       else chunks.length = 0;
     },
     finish() {
-      if (size > MAX_METERED_JSON_BYTES || size === 0) return undefined;
+      const none = { usage: undefined, final: false };
+      if (size > MAX_METERED_JSON_BYTES || size === 0) return none;
       const all = new Uint8Array(size);
       let at = 0;
       for (const c of chunks) {
@@ -60,10 +63,12 @@ function jsonTap(adapter: ProviderAdapter): UsageTap {
         at += c.byteLength;
       }
       try {
-        return adapter.usageFromJson(JSON.parse(new TextDecoder().decode(all)) as unknown);
+        // Usage in a body that parses whole is the answer's own total.
+        const usage = adapter.usageFromJson(JSON.parse(new TextDecoder().decode(all)) as unknown);
+        return { usage, final: usage !== undefined };
       } catch {
         // A cut or non-JSON body reports nothing.
-        return undefined;
+        return none;
       }
     },
   };
@@ -97,12 +102,13 @@ export function meterBody(
     ended = true;
     signal.removeEventListener('abort', onAbort);
     let usage: Usage | undefined;
+    let final = false;
     try {
-      usage = tap?.finish();
+      ({ usage, final } = tap?.finish() ?? { usage: undefined, final: false });
     } catch (error) {
       onError(error);
     }
-    onEnd({ end: how, usage, firstByteAt });
+    onEnd({ end: how, usage, final, firstByteAt });
   };
   const interrupted = (): BodyEnd => (clientSignal.aborted ? 'aborted' : 'cut');
 

@@ -1,7 +1,7 @@
 import type { Reservation } from '../limits/types';
 import { costOf, type PriceOverride } from '../pricing';
 import type { Usage } from '../providers/types';
-import type { UsageRow, UsageStatus } from '../usage/types';
+import type { UsageAnomaly, UsageRow, UsageStatus } from '../usage/types';
 import type { ProviderKey, ProxyDeps } from './deps';
 
 /** What a call that passed admission is, for billing and the activity log. */
@@ -17,11 +17,18 @@ export interface AdmittedCall {
   reservation: Reservation;
   /** Whether a price was known when the call was admitted (the reservation is a real bound). */
   priced: boolean;
+  /** The endpoint reports usage in every successful answer; a 2xx without it is an anomaly. */
+  reportsUsage?: boolean;
 }
 
 export interface CallOutcome {
   status: UsageStatus;
   usage?: Usage;
+  /**
+   * The usage came with (or before) the provider's terminal event, or in a complete JSON
+   * body: it is the call's total. Anything else is a lower bound at best.
+   */
+  final?: boolean;
   /**
    * Whether the provider may bill the call although it reported no usage: it answered 2xx, or
    * the call was aborted after it was sent. Not for error answers or an unreachable upstream.
@@ -30,25 +37,45 @@ export interface CallOutcome {
   firstByteAt?: number;
 }
 
+interface Costs {
+  charged: number;
+  shown: number | undefined;
+  anomaly?: UsageAnomaly;
+}
+
+const is2xx = (status: UsageStatus): boolean => typeof status === 'number' && status >= 200 && status < 300;
+
 /**
  * What a call costs against its limits:
- * - usage observed and priced: its real cost (user overrides first);
- * - otherwise, if billable: the reservation (an upper bound; a call that reports no usage,
- *   or was cut before reporting it, is never free);
- * - otherwise (error status, unreachable): nothing.
+ * - final usage, priced: its real cost (user overrides first); marked `over_reservation` if
+ *   that exceeds what was reserved (the ledger then holds the grant back);
+ * - otherwise, if billable: at least the reservation, an upper bound (a call that reports no
+ *   usage, or was cut or aborted before its terminal event, is never billed from early or
+ *   partial figures, which are not totals), or the partial usage's cost if that is higher;
+ *   a 2xx without final usage from an endpoint that always reports it is `no_final_usage`;
+ * - otherwise (error status, unreachable): what usage it reported, else nothing.
  * The row's cost is undefined when no price is known at all.
  */
-function costs(call: AdmittedCall, outcome: CallOutcome, at: number): { charged: number; shown: number | undefined } {
+function costs(call: AdmittedCall, outcome: CallOutcome, at: number): Costs {
   const real = outcome.usage
     ? costOf(call.key.kind, call.model ?? '', outcome.usage, call.overrides, { baseUrl: call.key.baseUrl, at: new Date(at) })
     : undefined;
-  if (real !== undefined) return { charged: real, shown: real };
-  if (!outcome.billable) return { charged: 0, shown: 0 };
   const held = call.reservation.amountUsd;
-  return { charged: held, shown: call.priced ? held : undefined };
+  if (!outcome.billable) return { charged: real ?? 0, shown: real ?? 0 };
+  if (outcome.final === true && real !== undefined) {
+    const over = call.priced && real > held * (1 + 1e-9) + 1e-12;
+    return { charged: real, shown: real, ...(over ? { anomaly: 'over_reservation' as const } : {}) };
+  }
+  const charged = Math.max(held, real ?? 0);
+  const missing = call.reportsUsage === true && is2xx(outcome.status);
+  return {
+    charged,
+    shown: call.priced || real !== undefined ? charged : undefined,
+    ...(missing ? { anomaly: 'no_final_usage' as const } : {}),
+  };
 }
 
-function rowOf(call: AdmittedCall, outcome: CallOutcome, id: string, endedAt: number, costUsd: number | undefined): UsageRow {
+function rowOf(call: AdmittedCall, outcome: CallOutcome, id: string, endedAt: number, costUsd: number | undefined, anomaly?: UsageAnomaly): UsageRow {
   const u = outcome.usage;
   return {
     id,
@@ -67,6 +94,7 @@ function rowOf(call: AdmittedCall, outcome: CallOutcome, id: string, endedAt: nu
     ...(costUsd !== undefined ? { costUsd } : {}),
     latencyMs: endedAt - call.startedAt,
     ...(outcome.firstByteAt !== undefined ? { ttfbMs: outcome.firstByteAt - call.startedAt } : {}),
+    ...(anomaly !== undefined ? { anomaly } : {}),
   };
 }
 
@@ -92,12 +120,13 @@ export function settler(call: AdmittedCall, deps: ProxyDeps): (outcome: CallOutc
     const endedAt = deps.now();
     let charged = call.reservation.amountUsd;
     let shown: number | undefined = call.priced ? charged : undefined;
+    let anomaly: UsageAnomaly | undefined;
     try {
-      ({ charged, shown } = costs(call, outcome, endedAt));
+      ({ charged, shown, anomaly } = costs(call, outcome, endedAt));
     } catch (error) {
       deps.onError?.(error);
     }
     deps.limits.settle(call.reservation, charged, endedAt);
-    recordRow(deps, rowOf(call, outcome, newRowId(deps), endedAt, shown));
+    recordRow(deps, rowOf(call, outcome, newRowId(deps), endedAt, shown, anomaly));
   };
 }

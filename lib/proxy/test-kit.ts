@@ -2,6 +2,7 @@
  * Shared set-up for the pipeline's tests: grants built in place, in-memory deps, and a fetch
  * that notes what went upstream. The upstream itself is a real local aimock server.
  */
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Grant } from '../grants/types';
 import { createLimitLedger } from '../limits/ledger';
 import { memoryCounterStore, type MemoryCounterStore } from '../limits/memory-store';
@@ -168,3 +169,71 @@ export const chatBody = (extra: Record<string, unknown> = {}) => ({
   messages: [{ role: 'user', content: 'hello' }],
   ...extra,
 });
+
+/** One answer the replaying upstream gives, from recorded provider bytes. */
+export interface Replay {
+  status?: number;
+  contentType?: string;
+  body: string;
+  /** Send only the first N SSE events, then break the connection (an upstream cut). */
+  cutAfterEvents?: number;
+  /** Send only the first N SSE events, then hold the connection open (for app aborts). */
+  stallAfterEvents?: number;
+}
+
+export interface Replayer {
+  /** Mount on an aimock server: `mock.mount(REPLAY_PATH, replayer)`. */
+  handleRequest(req: IncomingMessage, res: ServerResponse, pathname: string): Promise<boolean>;
+  /** Answers to give, in order, one per request; the last one repeats. */
+  play(...replays: Replay[]): void;
+  /** Or an answer made from each request's body (for concurrent calls that differ). */
+  respondWith(make: ((body: string) => Replay) | undefined): void;
+  /** Paths (with query) and headers that reached it. */
+  seen: { path: string; headers: Record<string, string | string[] | undefined> }[];
+}
+
+export const REPLAY_PATH = '/replay';
+
+/**
+ * Recorded provider bytes (lib/providers/fixtures) served by the real aimock HTTP server
+ * through its `mount` hook, so the pipeline meets the providers' real event shapes (aimock's
+ * own Anthropic stream, for one, repeats the final output count in `message_start`), cut
+ * or stalled where a test says.
+ */
+export function makeReplayer(): Replayer {
+  let queue: Replay[] = [];
+  let maker: ((body: string) => Replay) | undefined;
+  const seen: Replayer['seen'] = [];
+  return {
+    seen,
+    play(...replays) {
+      queue = replays;
+    },
+    respondWith(make) {
+      maker = make;
+    },
+    async handleRequest(req, res, pathname) {
+      seen.push({ path: pathname + (req.url?.includes('?') ? req.url.slice(req.url.indexOf('?')) : ''), headers: { ...req.headers } });
+      let text = '';
+      for await (const chunk of req) text += String(chunk);
+      const replay = maker ? maker(text) : queue.length > 1 ? queue.shift()! : queue[0];
+      if (!replay) {
+        res.writeHead(500).end();
+        return true;
+      }
+      res.writeHead(replay.status ?? 200, { 'content-type': replay.contentType ?? 'text/event-stream' });
+      res.flushHeaders();
+      const limit = replay.cutAfterEvents ?? replay.stallAfterEvents;
+      if (limit === undefined) {
+        res.end(replay.body);
+        return true;
+      }
+      // Events end at a blank line, whichever line ending the recording uses (Gemini's is CRLF).
+      const events = replay.body.split(/\r?\n\r?\n/).filter((e) => e.trim() !== '');
+      res.write(events.slice(0, limit).map((e) => `${e}\n\n`).join(''));
+      if (replay.cutAfterEvents !== undefined) setTimeout(() => res.destroy(), 20);
+      else req.socket.once('close', () => res.destroy());
+      return true;
+    },
+  };
+}

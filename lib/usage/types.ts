@@ -38,7 +38,16 @@ export interface UsageRow {
   latencyMs?: number;
   /** From arrival to the first byte of the answer's body. */
   ttfbMs?: number;
+  /**
+   * Something about the call's billing the person should see:
+   * - `no_final_usage`: a successful answer from an endpoint that always reports usage came
+   *   without its final usage, so it was billed at its reservation;
+   * - `over_reservation`: the final cost exceeded what was reserved for the call.
+   */
+  anomaly?: UsageAnomaly;
 }
+
+export type UsageAnomaly = 'no_final_usage' | 'over_reservation';
 
 /** Where usage rows go: a Dexie table in the extension, an SQL table on the server. */
 export interface UsageSink {
