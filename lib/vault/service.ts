@@ -6,7 +6,9 @@ import { applyImport, exportBackup, openBackup, planImport } from './backup';
 import type { ImportPlans } from './import-plans';
 import { VaultError } from './errors';
 import { checkKey } from './key-check';
-import { KeyStore } from './keys';
+import { baseUrlSchema, keyDestination, KeyStore } from './keys';
+
+const hostOf = (baseUrl: string) => (baseUrl === '' ? 'the provider’s own API' : new URL(baseUrl).host);
 import type { Vault } from './vault';
 
 type Handlers = VaultHandlers<Exclude<VaultMethod, AccessMethod | UsageMethod>>;
@@ -48,9 +50,15 @@ export function vaultService(deps: { db: VaultDb; vault: Vault; plans: ImportPla
       vault.requireKey();
       return keys.add(key);
     },
-    editKey: async ({ id, ...patch }) => {
+    editKey: async ({ id, passphrase, ...patch }) => {
       vault.requireKey();
-      return keys.edit(id, patch);
+      // A new host for a key is where the key will be sent: like an export, it takes the passphrase.
+      const current = await keys.baseUrlOf(id);
+      const next = patch.baseUrl === undefined ? current : baseUrlSchema.parse(patch.baseUrl);
+      if (keyDestination(next) === keyDestination(current)) return keys.edit(id, patch);
+      if (!passphrase) throw new VaultError('passphrase_required', `Type your passphrase to send this key to ${hostOf(next)}.`);
+      await vault.verifyPassphrase(passphrase);
+      return keys.edit(id, patch, current);
     },
     replaceKey: ({ id, secret }) => keys.replaceSecret(id, secret),
     deleteKey: async ({ id }) => {
