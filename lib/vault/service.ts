@@ -6,6 +6,7 @@ import { applyImport, exportBackup, openBackup, planImport } from './backup';
 import type { ImportPlans } from './import-plans';
 import { VaultError } from './errors';
 import { checkKey } from './key-check';
+import { settingsChanges } from './settings-diff';
 import { baseUrlSchema, keyDestination, KeyStore } from './keys';
 
 const hostOf = (baseUrl: string) => (baseUrl === '' ? 'the provider’s own API' : new URL(baseUrl).host);
@@ -93,7 +94,9 @@ export function vaultService(deps: { db: VaultDb; vault: Vault; plans: ImportPla
       vault.requireKey();
       const payload = await openBackup(text, passphrase);
       const changes = await planImport(db, payload, mode);
-      return { planId: plans.add(payload, mode), changes };
+      // Replace also replaces the settings: show each change, since a backup can carry ones that weaken limits.
+      const settings = mode === 'replace' && payload.settings ? settingsChanges(await vault.settings(), payload.settings) : [];
+      return { planId: plans.add(payload, mode), changes, settings };
     },
     applyImport: async ({ planId }) => {
       const dataKey = vault.requireKey();
