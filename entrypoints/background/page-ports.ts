@@ -27,14 +27,14 @@ async function tabInFront(tabId: number | undefined): Promise<boolean> {
 
 /**
  * Where a request came from: the tab's place from the browser, the frame's from its id (0 is the
- * top-level document), and what only the frame itself can tell (a gesture, a hidden document, another
- * origin than its top page) from the bridge, which runs out of the page's reach. A frame the bridge
+ * top-level document), and what only the frame itself can tell (a gesture, another origin than its
+ * top page) from the bridge, which runs out of the page's reach. A frame the bridge
  * says nothing about is taken as cross-origin.
  */
-async function callerOf(sender: Runtime.MessageSender | undefined, said: { act?: boolean; hid?: boolean; xo?: boolean }): Promise<CallerContext> {
+async function callerOf(sender: Runtime.MessageSender | undefined, said: { act?: boolean; xo?: boolean }): Promise<CallerContext> {
   const top = sender?.frameId === 0;
   return {
-    visible: said.hid !== true && (await tabInFront(sender?.tab?.id)),
+    visible: await tabInFront(sender?.tab?.id),
     frame: top ? 'top' : said.xo === false ? 'same-origin' : 'cross-origin',
     activated: said.act === true,
   };

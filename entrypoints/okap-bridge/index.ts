@@ -56,15 +56,15 @@ export default defineUnlistedScript({
       port ??= connect();
       if (data.method !== 'abort') waiting.add(data.id);
       keepalive ??= setInterval(() => port?.postMessage({ keepalive: true }), KEEPALIVE_MS);
-      // What only this frame knows, read here where the page cannot reach: a gesture, a hidden document,
-      // and whether it is a frame of another origin than its top page (reading top's origin throws then).
+      // What only this frame knows, read here where the page cannot reach: a gesture, and whether it is a
+      // frame of another origin than its top page (reading top's origin throws then).
       let xo = true;
       try {
-        xo = top!.location.origin !== location.origin;
+        xo = top!.location.origin != location.origin;
       } catch {
         // cross-origin
       }
-      const said = data.method === 'requestAccess' && { act: !!navigator.userActivation?.isActive, hid: document.hidden, xo };
+      const said = data.method == 'requestAccess' && { act: navigator.userActivation?.isActive, xo };
       try {
         port.postMessage({ id: data.id, method: data.method, params: data.params, ...said });
       } catch {

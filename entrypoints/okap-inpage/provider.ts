@@ -63,11 +63,11 @@ export function installOkap(version: string): void {
   const post = (message: object) => window.postMessage({ ...message, target: TO_BRIDGE }, location.origin);
 
   // A sandboxed frame's origin is opaque: no grant can belong to it, and the bridge relays nothing.
-  const opaque = () => new OkapError({ code: 'invalid_request', message: 'window.okap is not available in a sandboxed (opaque-origin) document.' });
+  const sandboxed = self.origin == 'null' && new OkapError({ code: 'invalid_request', message: 'Not available in a sandboxed (opaque-origin) document' });
 
   function call(method: string, params?: unknown): Promise<never> {
     return new Promise((resolve, reject) => {
-      if (self.origin === 'null') return reject(opaque());
+      if (sandboxed) return reject(sandboxed);
       const id = nextId++;
       handlers.set(id, (message) => {
         handlers.delete(id);
@@ -87,7 +87,7 @@ export function installOkap(version: string): void {
   async function okapFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
     const request = new Request(input, init);
     if (!request.url.startsWith(VAULT_BASE)) throw new TypeError(`window.okap.fetch only reaches ${VAULT_BASE}<provider>/…, not ${request.url}`);
-    if (self.origin === 'null') throw opaque();
+    if (sandboxed) throw sandboxed;
     const { signal } = request;
     const abortError = () => signal.reason ?? new DOMException('The operation was aborted.', 'AbortError');
     signal.throwIfAborted();

@@ -1,6 +1,6 @@
 /** Where in the browser an access request came from, as the browser and the bridge report it. */
 export interface CallerContext {
-  /** The tab is the active one of a window that is not minimized, and the document is not hidden. */
+  /** The tab is the active one of a window that is not minimized. */
   visible: boolean;
   /** The top-level document, or a frame of the same or of another origin than the top-level page. */
   frame: 'top' | 'same-origin' | 'cross-origin';
