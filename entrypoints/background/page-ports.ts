@@ -37,6 +37,7 @@ async function callerOf(sender: Runtime.MessageSender | undefined, said: { act?:
     visible: await tabInFront(sender?.tab?.id),
     frame: top ? 'top' : said.xo === false ? 'same-origin' : 'cross-origin',
     activated: said.act === true,
+    tabId: sender?.tab?.id,
   };
 }
 

@@ -14,6 +14,8 @@ export interface PendingApproval {
 export interface RequestContext {
   /** A frame whose origin differs from the top-level page's. */
   crossOriginFrame?: boolean;
+  /** The browser's id of the tab that asked. */
+  tabId?: number;
 }
 
 /** What the person decided, as the background applies it. */
@@ -94,6 +96,10 @@ export class ApprovalQueue<T> {
     if ([...this.entries.values()].some((entry) => entry.origin === origin)) {
       return refuse(okapError('already_pending', 'This site already has a request waiting for the user.'));
     }
+    // One page cannot fill the queue through frames of many origins: one waiting request per tab from them.
+    if (context?.crossOriginFrame && context.tabId !== undefined && this.fromFramesOf(context.tabId)) {
+      return refuse(okapError('already_pending', 'A frame of this page already has a request waiting for the user.'));
+    }
     const id = crypto.randomUUID();
     const outcome = new Promise<Outcome<T>>((resolve) => {
       const timer = setTimeout(() => {
@@ -103,6 +109,10 @@ export class ApprovalQueue<T> {
     });
     this.changed();
     return { id, outcome };
+  }
+
+  private fromFramesOf(tabId: number): boolean {
+    return [...this.entries.values()].some((entry) => entry.context?.crossOriginFrame && entry.context.tabId === tabId);
   }
 
   /**

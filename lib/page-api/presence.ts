@@ -6,6 +6,8 @@ export interface CallerContext {
   frame: 'top' | 'same-origin' | 'cross-origin';
   /** The frame has a current user gesture (transient user activation). */
   activated: boolean;
+  /** The browser's id of the tab. */
+  tabId?: number;
 }
 
 /**

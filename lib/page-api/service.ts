@@ -27,7 +27,7 @@ export function pageApi(deps: PageApiDeps) {
     async requestAccess(origin, params, gone, caller = { visible: true, frame: 'top', activated: true }) {
       const parsed = parseOkapRequest(params, new Date(now()));
       if (!parsed.ok) return { ok: false, error: parsed.error };
-      const { id, outcome } = deps.queue.submit(origin, parsed.request, { crossOriginFrame: caller.frame === 'cross-origin' });
+      const { id, outcome } = deps.queue.submit(origin, parsed.request, { crossOriginFrame: caller.frame === 'cross-origin', tabId: caller.tabId });
       // Only a request that now waits brings the window up: a throttled site cannot keep stealing focus.
       if (id !== undefined) {
         // A request whose page went away is withdrawn, not left for the person to approve for nobody.
