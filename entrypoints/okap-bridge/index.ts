@@ -21,7 +21,7 @@ export default defineUnlistedScript({
   main() {
     // An opaque-origin document (a sandboxed frame) has no origin a grant could belong to, and on Firefox
     // the background would only see its URL's: the bridge relays nothing from it (window.okap refuses too).
-    if (self.origin === 'null') return;
+    if (window.origin == 'null') return;
     let port: Port | undefined;
     const waiting = new Set<number>();
     let keepalive: ReturnType<typeof setInterval> | undefined;
