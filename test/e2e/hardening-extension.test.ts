@@ -65,6 +65,16 @@ async function expectQueuedQuietly(count: string) {
   expect(await action((a) => a.getPopup({}))).toMatch(/\/approve\.html$/);
 }
 
+/** What clicking the toolbar button does (as `action.openPopup()`): opens its popup, here the approval page. */
+async function openFromToolbar(): Promise<Page> {
+  const worker = await ext.worker();
+  await worker.evaluate(() => (globalThis as unknown as { chrome: { action: { openPopup(): Promise<void> } } }).chrome.action.openPopup());
+  const target = await ext.browser.waitForTarget((t) => t.url() === `chrome-extension://${ext.extensionId}/approve.html`, { timeout: 15_000 });
+  const page = await target.asPage();
+  if (!page) throw new Error('the toolbar popup has no page');
+  return page;
+}
+
 beforeAll(async () => {
   site = await serveStatic(resolve(import.meta.dirname, '../../demo'), {
     // A page embedding a frame of the other origin that asks as soon as it loads, with no gesture.
@@ -145,8 +155,7 @@ describe('requests the person is not looking at wait in the queue', () => {
     await start(hidden, `window.okap.requestAccess({ provider: 'openai', models: ['gpt-4o-mini'] })`);
     await expectQueuedQuietly('1');
 
-    // What the toolbar button opens, the person approves in.
-    const win = await ext.openPage('approve.html');
+    const win = await openFromToolbar();
     await win.waitForSelector(`::-p-text(localhost:${site.port})`);
     await approve(win);
     expect((await result(hidden)).value).toMatchObject({ status: 'granted' });
@@ -162,7 +171,7 @@ describe('requests the person is not looking at wait in the queue', () => {
     await top.goto(`${site.origin}/embeds.html`);
     await top.bringToFront();
     await expectQueuedQuietly('1');
-    const win = await ext.openPage('approve.html');
+    const win = await openFromToolbar();
     await win.waitForSelector('::-p-text(Cross-origin frame: asked from inside another site’s page.)');
     await deny(win);
     const frame = top.frames().find((f) => f.url().endsWith('/asks.html'))!;
