@@ -45,20 +45,24 @@ export function ApprovalCard({ view, onKeysChanged }: { view: ApprovalView; onKe
         )}
       </header>
       <Flags label="Warnings about this site" flags={siteFlags(view)} />
-      <SiteSays>
-        <p style={{ margin: 0 }}>
-          Name: <strong>{view.client.name}</strong>
-          {view.client.url && <span className="muted"> ({view.client.url})</span>}
-        </p>
-        {view.details.map(
-          (detail, index) =>
-            detail.reason && (
-              <p key={index} style={{ margin: 0 }}>
-                Why{view.details.length > 1 ? ` (${detail.provider})` : ''}: {detail.reason}
-              </p>
-            ),
-        )}
-      </SiteSays>
+      {(view.clientNamed || view.details.some((d) => d.reason)) && (
+        <SiteSays>
+          {view.clientNamed && (
+            <p style={{ margin: 0 }}>
+              Name: <strong>{view.client.name}</strong>
+              {view.client.url && <span className="muted"> ({view.client.url})</span>}
+            </p>
+          )}
+          {view.details.map(
+            (detail, index) =>
+              detail.reason && (
+                <p key={index} style={{ margin: 0 }}>
+                  Why{view.details.length > 1 ? ` (${detail.provider})` : ''}: {detail.reason}
+                </p>
+              ),
+          )}
+        </SiteSays>
+      )}
       <p>wants to use your AI keys:</p>
       {view.details.map((detail, index) => (
         <DetailFields

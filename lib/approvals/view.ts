@@ -26,6 +26,8 @@ export interface ApprovalView {
   id: string;
   origin: string;
   client: OkapClient;
+  /** The page named itself (else `client` is the wallet's stand-in: the host). */
+  clientNamed: boolean;
   /** The app says it is somewhere other than where the browser says the request came from. */
   clientUrlMismatch: boolean;
   /** No grant, live or past, was ever issued to this origin. */
@@ -86,6 +88,7 @@ export function approvalView(pending: PendingApproval, context: ViewContext): Ap
     id: pending.id,
     origin: pending.origin,
     client,
+    clientNamed: pending.request.client !== undefined,
     clientUrlMismatch: !sameOrigin(client.url, pending.origin),
     firstVisit: !context.seenBefore(pending.origin),
     crossOriginFrame: pending.context?.crossOriginFrame === true,
