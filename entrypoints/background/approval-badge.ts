@@ -26,5 +26,8 @@ export function approvalBadge<T>(queue: ApprovalQueue<T>) {
       await browser.action.setTitle({ title: 'OKAP Wallet' });
     }
   }
-  queue.onChange(() => void update().catch(() => undefined));
+  const refresh = () => void update().catch(() => undefined);
+  queue.onChange(refresh);
+  // The locked-vault badge is cleared on unlock: the count comes back then.
+  return { refresh };
 }

@@ -34,7 +34,7 @@ export default defineBackground(() => {
     session: browserSessionStore,
     onChange: (unlocked) => {
       void announce();
-      if (unlocked) void clearUnlockRequest();
+      if (unlocked) void clearUnlockRequest().then(() => badge.refresh());
       else {
         proxy.forgetKeys();
         importPlans.clear();
@@ -83,7 +83,7 @@ export default defineBackground(() => {
       return grant !== undefined && grant.origin === origin && isLive(grant, Date.now());
     },
   );
-  approvalBadge(queue);
+  const badge = approvalBadge(queue);
 
   const handlers = {
     ...vaultService({ db, vault, plans: importPlans, fetch: (input, init) => fetch(input, init) }),
