@@ -37,7 +37,6 @@ export function ApprovalCard({ view, onKeysChanged }: { view: ApprovalView; onKe
       <header className="stack request-origin">
         <h1 title={view.origin}>{new URL(view.origin).host}</h1>
         <p className="muted">{view.origin}</p>
-        {view.crossOriginFrame && <p className="warning">Cross-origin frame: asked from inside another site’s page.</p>}
         {view.clientUrlMismatch && (
           <p role="alert" className="warning">
             Careful: this site says it is {view.client.url}, but the request comes from {view.origin}.

@@ -31,7 +31,7 @@ export function siteFlags(site: { origin: string; firstVisit: boolean; crossOrig
     flags.push({ id: 'plain_http', text: 'Not secure: this site uses plain http, so anyone on the network could be it.' });
   }
   if (site.crossOriginFrame) {
-    flags.push({ id: 'cross_origin_frame', text: 'Asked from a frame embedded in another site’s page, not from the page you are looking at.' });
+    flags.push({ id: 'cross_origin_frame', text: 'Cross-origin frame: asked from inside another site’s page, not by the page you are looking at.' });
   }
   return flags;
 }

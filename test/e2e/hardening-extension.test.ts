@@ -172,7 +172,7 @@ describe('requests the person is not looking at wait in the queue', () => {
     await top.bringToFront();
     await expectQueuedQuietly('1');
     const win = await openFromToolbar();
-    await win.waitForSelector('::-p-text(Cross-origin frame: asked from inside another site’s page.)');
+    await win.waitForSelector('::-p-text(Cross-origin frame: asked from inside another site’s page)');
     await deny(win);
     const frame = top.frames().find((f) => f.url().endsWith('/asks.html'))!;
     expect(await frame.evaluate(() => (window as unknown as { __asked: Promise<string> }).__asked)).toBe('user_denied');
