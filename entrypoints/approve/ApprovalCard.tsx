@@ -3,7 +3,9 @@ import { ErrorText, messageOf } from '@/components/ErrorText';
 import type { Decision } from '@/lib/approvals/decision';
 import type { ApprovalView } from '@/lib/approvals/view';
 import { callVault } from '@/utils/vault-client';
+import { siteFlags } from '@/lib/approvals/flags';
 import { DetailFields } from './DetailFields';
+import { Flags, SiteSays } from './SiteSays';
 import { useArmed } from './useArmed';
 
 export function ApprovalCard({ view, onKeysChanged }: { view: ApprovalView; onKeysChanged: () => void }) {
@@ -35,16 +37,31 @@ export function ApprovalCard({ view, onKeysChanged }: { view: ApprovalView; onKe
       <header className="stack request-origin">
         <h1 title={view.origin}>{new URL(view.origin).host}</h1>
         <p className="muted">{view.origin}</p>
-        <p>
-          calls itself <strong>{view.client.name}</strong>
-          {view.client.url && <span className="muted"> ({view.client.url})</span>}
-        </p>
         {view.clientUrlMismatch && (
           <p role="alert" className="warning">
             Careful: this site says it is {view.client.url}, but the request comes from {view.origin}.
           </p>
         )}
       </header>
+      <Flags label="Warnings about this site" flags={siteFlags(view)} />
+      {(view.clientNamed || view.details.some((d) => d.reason)) && (
+        <SiteSays>
+          {view.clientNamed && (
+            <p style={{ margin: 0 }}>
+              Name: <strong>{view.client.name}</strong>
+              {view.client.url && <span className="muted"> ({view.client.url})</span>}
+            </p>
+          )}
+          {view.details.map(
+            (detail, index) =>
+              detail.reason && (
+                <p key={index} style={{ margin: 0 }}>
+                  Why{view.details.length > 1 ? ` (${detail.provider})` : ''}: {detail.reason}
+                </p>
+              ),
+          )}
+        </SiteSays>
+      )}
       <p>wants to use your AI keys:</p>
       {view.details.map((detail, index) => (
         <DetailFields

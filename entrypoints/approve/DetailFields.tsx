@@ -4,6 +4,8 @@ import type { DetailView } from '@/lib/approvals/view';
 import { keyKinds, type KeyKind } from '@/lib/providers/kinds';
 import type { Limits } from '@/lib/protocol';
 import { KeyForm } from '@/components/KeyForm';
+import { grantFlags } from '@/lib/approvals/flags';
+import { Flags } from './SiteSays';
 
 type DetailDecision = Decision['details'][number];
 
@@ -75,21 +77,13 @@ export function DetailFields({
   return (
     <fieldset className="card stack detail" aria-labelledby={`${id}-legend`}>
       <legend id={`${id}-legend`}>{detail.provider}</legend>
-      {!detail.hasKey && (
-        <div className="stack">
-          <p className="warning">No key for this provider.</p>
-          <KeyForm
-            onSaved={onKeyAdded}
-            initialKind={(keyKinds as readonly string[]).includes(detail.provider) ? (detail.provider as KeyKind) : 'openai-compatible'}
-          />
-        </div>
-      )}
-      {detail.reason && (
-        <p>
-          <span className="muted">Why: </span>
-          {detail.reason}
+      {detail.reaches !== undefined && (
+        <p className="warning">
+          “{detail.provider}” is the site’s name for a provider.{' '}
+          {detail.reaches === null ? 'No key of yours serves it yet.' : <>Calls would go to <strong>{detail.reaches}</strong>.</>}
         </p>
       )}
+      <Flags label={`Warnings about access to ${detail.provider}`} flags={grantFlags({ requestedModels: detail.models, limits: value.limits, expires: value.expires })} />
       <div role="group" aria-label="Models" className="stack">
         <strong>Models</strong>
         {detail.models.length === 0 && <p className="muted">Any model of this provider.</p>}
@@ -138,6 +132,15 @@ export function DetailFields({
         <input type="checkbox" checked={never} onChange={(e) => update(texts, e.target.checked)} />
         Never expires
       </label>
+      {!detail.hasKey && (
+        <section className="stack" aria-label={`Add a key for ${detail.provider}`} style={{ borderTop: '1px solid var(--muted)', paddingTop: 8 }}>
+          <p className="warning">No key for this provider. Add one of yours (this form is the wallet’s own):</p>
+          <KeyForm
+            onSaved={onKeyAdded}
+            initialKind={(keyKinds as readonly string[]).includes(detail.provider) ? (detail.provider as KeyKind) : 'openai-compatible'}
+          />
+        </section>
+      )}
     </fieldset>
   );
 }

@@ -2,7 +2,7 @@ import '@/utils/zod-config';
 import { ApprovalQueue } from '@/lib/approvals/queue';
 import { accessService } from '@/lib/approvals/service';
 import { VaultDb } from '@/lib/db/schema';
-import { GrantStore } from '@/lib/grants/store';
+import { GrantStore, isLive } from '@/lib/grants/store';
 import type { Grant } from '@/lib/grants/types';
 import type { VaultMethod } from '@/lib/messages/vault-api';
 import { pageApi } from '@/lib/page-api/service';
@@ -12,6 +12,7 @@ import { ImportPlans } from '@/lib/vault/import-plans';
 import { vaultService } from '@/lib/vault/service';
 import { Vault } from '@/lib/vault/vault';
 import { broadcastMessaging } from '@/utils/messaging';
+import { approvalBadge } from './approval-badge';
 import { approvalWindow } from './approval-window';
 import { autoLock } from './auto-lock';
 import { clearUnlockRequest, localProxy } from './local-proxy';
@@ -33,7 +34,7 @@ export default defineBackground(() => {
     session: browserSessionStore,
     onChange: (unlocked) => {
       void announce();
-      if (unlocked) void clearUnlockRequest();
+      if (unlocked) void clearUnlockRequest().then(() => badge.refresh());
       else {
         proxy.forgetKeys();
         importPlans.clear();
@@ -76,7 +77,13 @@ export default defineBackground(() => {
       await ready;
       return proxy.fetch(request, origin);
     },
+    async (origin, token) => {
+      await ready;
+      const grant = await grants.findByToken(token);
+      return grant !== undefined && grant.origin === origin && isLive(grant, Date.now());
+    },
   );
+  const badge = approvalBadge(queue);
 
   const handlers = {
     ...vaultService({ db, vault, plans: importPlans, fetch: (input, init) => fetch(input, init) }),

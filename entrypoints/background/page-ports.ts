@@ -1,19 +1,51 @@
 import type { Runtime } from 'webextension-polyfill';
 import { browser } from 'wxt/browser';
 import { toBase64Url } from '@/lib/encoding/base64';
-import { fetchCallSchema, type ResponseHead } from '@/lib/page-api/fetch-wire';
+import { parseFetchCall, type ResponseHead } from '@/lib/page-api/fetch-wire';
 import { pageCallSchema, PORT_NAME, type PageMethod, type PagePortMessage } from '@/lib/page-api/messages';
 import { originOfSender } from '@/lib/page-api/origin';
+import type { CallerContext } from '@/lib/page-api/presence';
 import type { pageApi } from '@/lib/page-api/service';
 
 /** Proxies one page fetch: the Request is built here from validated parts, never taken from the page. */
 export type ProxyFetch = (request: Request, origin: string) => Promise<Response>;
 
+/** Whether `token` is a live grant of `origin`: asked before a large page body is decoded. */
+export type LiveGrant = (origin: string, token: string) => Promise<boolean>;
+
+/** The browser's word on whether a tab is in front: the active tab of a window that is not minimized. */
+async function tabInFront(tabId: number | undefined): Promise<boolean> {
+  if (tabId === undefined) return false;
+  try {
+    const tab = await browser.tabs.get(tabId);
+    if (!tab.active || tab.windowId === undefined) return false;
+    return (await browser.windows.get(tab.windowId)).state !== 'minimized';
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Where a request came from: the tab's place from the browser, the frame's from its id (0 is the
+ * top-level document), and what only the frame itself can tell (a gesture, another origin than its
+ * top page) from the bridge, which runs out of the page's reach. A frame the bridge
+ * says nothing about is taken as cross-origin.
+ */
+async function callerOf(sender: Runtime.MessageSender | undefined, said: { act?: boolean; xo?: boolean }): Promise<CallerContext> {
+  const top = sender?.frameId === 0;
+  return {
+    visible: await tabInFront(sender?.tab?.id),
+    frame: top ? 'top' : said.xo === false ? 'same-origin' : 'cross-origin',
+    activated: said.act === true,
+    tabId: sender?.tab?.id,
+  };
+}
+
 /**
  * The content scripts' Ports. Each Port's origin is fixed when it connects, from what the browser says
  * about its sender; every call on it is answered for that origin and nothing the page sends can change it.
  */
-export function pagePorts(api: ReturnType<typeof pageApi>, proxyFetch: ProxyFetch) {
+export function pagePorts(api: ReturnType<typeof pageApi>, proxyFetch: ProxyFetch, liveGrant: LiveGrant) {
   const ports = new Map<Runtime.Port, string>();
 
   function send(port: Runtime.Port, message: PagePortMessage): boolean {
@@ -45,16 +77,16 @@ export function pagePorts(api: ReturnType<typeof pageApi>, proxyFetch: ProxyFetc
     });
 
     async function streamFetch(id: number, params: unknown): Promise<void> {
-      const parsed = fetchCallSchema.safeParse(params);
-      if (!parsed.success) {
-        const issue = parsed.error.issues[0];
-        send(port, { id, ok: false, done: true, error: { code: 'invalid_request', message: issue?.message ?? 'bad fetch', path: issue?.path.join('.') } });
+      // Token and grant before the body: a page without a live grant cannot make the worker decode megabytes.
+      const parsed = await parseFetchCall(params, (token) => liveGrant(site, token));
+      if (!parsed.ok) {
+        send(port, { id, ok: false, done: true, error: parsed.error });
         return;
       }
       const controller = new AbortController();
       fetches.set(id, controller);
       try {
-        const { url, method, headers, body } = parsed.data;
+        const { url, method, headers, body } = parsed.call;
         const request = new Request(url, { method, headers, body: body as BodyInit | undefined, signal: controller.signal });
         const response = await proxyFetch(request, site);
         const head: ResponseHead = { status: response.status, statusText: response.statusText, headers: [...response.headers] };
@@ -78,13 +110,14 @@ export function pagePorts(api: ReturnType<typeof pageApi>, proxyFetch: ProxyFetc
     port.onMessage.addListener(async (message: unknown) => {
       const call = pageCallSchema.safeParse(message);
       if (!call.success) return; // a keepalive, or not a call of ours; there is no id to answer
-      const { id, method, params } = call.data;
+      const { id, method, params, ...said } = call.data;
       if (method === 'fetch') return streamFetch(id, params);
       if (method === 'abort') {
         if (typeof params === 'number') fetches.get(params)?.abort(new DOMException('Aborted by the page', 'AbortError'));
         return;
       }
-      const result = await api(site, method as PageMethod, params, gone.signal);
+      const caller = method === 'requestAccess' ? await callerOf(port.sender, said) : undefined;
+      const result = await api(site, method as PageMethod, params, gone.signal, caller);
       send(port, result.ok ? { id, ok: true, value: result.value, done: true } : { id, ok: false, error: result.error, done: true });
     });
   });

@@ -19,6 +19,9 @@ declare const chrome: { runtime: { connect(info: { name: string }): Port } };
  */
 export default defineUnlistedScript({
   main() {
+    // An opaque-origin document (a sandboxed frame) has no origin a grant could belong to, and on Firefox
+    // the background would only see its URL's: the bridge relays nothing from it (window.okap refuses too).
+    if (window.origin == 'null') return;
     let port: Port | undefined;
     const waiting = new Set<number>();
     let keepalive: ReturnType<typeof setInterval> | undefined;
@@ -53,8 +56,17 @@ export default defineUnlistedScript({
       port ??= connect();
       if (data.method !== 'abort') waiting.add(data.id);
       keepalive ??= setInterval(() => port?.postMessage({ keepalive: true }), KEEPALIVE_MS);
+      // What only this frame knows, read here where the page cannot reach: a gesture, and whether it is a
+      // frame of another origin than its top page (reading top's origin throws then).
+      let xo = true;
       try {
-        port.postMessage({ id: data.id, method: data.method, params: data.params });
+        xo = top!.location.origin != location.origin;
+      } catch {
+        // cross-origin
+      }
+      const said = data.method == 'requestAccess' && { act: navigator.userActivation?.isActive, xo };
+      try {
+        port.postMessage({ id: data.id, method: data.method, params: data.params, ...said });
       } catch {
         // Too large or not serializable: the call fails rather than hanging.
         waiting.delete(data.id);

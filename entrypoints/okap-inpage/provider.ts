@@ -62,8 +62,12 @@ export function installOkap(version: string): void {
   let nextId = 1;
   const post = (message: object) => window.postMessage({ ...message, target: TO_BRIDGE }, location.origin);
 
+  // A sandboxed frame's origin is opaque: no grant can belong to it, and the bridge relays nothing.
+  const sandboxed = self.origin == 'null' && new OkapError({ code: 'invalid_request', message: 'Not available in a sandboxed (opaque-origin) document' });
+
   function call(method: string, params?: unknown): Promise<never> {
     return new Promise((resolve, reject) => {
+      if (sandboxed) return reject(sandboxed);
       const id = nextId++;
       handlers.set(id, (message) => {
         handlers.delete(id);
@@ -83,6 +87,7 @@ export function installOkap(version: string): void {
   async function okapFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
     const request = new Request(input, init);
     if (!request.url.startsWith(VAULT_BASE)) throw new TypeError(`window.okap.fetch only reaches ${VAULT_BASE}<provider>/…, not ${request.url}`);
+    if (sandboxed) throw sandboxed;
     const { signal } = request;
     const abortError = () => signal.reason ?? new DOMException('The operation was aborted.', 'AbortError');
     signal.throwIfAborted();

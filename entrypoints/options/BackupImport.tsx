@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { ErrorText, messageOf } from '@/components/ErrorText';
 import type { ImportChange, ImportMode } from '@/lib/vault/backup';
+import type { SettingChange } from '@/lib/vault/settings-diff';
 import { callVault } from '@/utils/vault-client';
 import { requestHostsFor } from '@/components/host-permission';
 
@@ -11,7 +12,7 @@ export function BackupImport() {
   const [file, setFile] = useState<File>();
   const [passphrase, setPassphrase] = useState('');
   const [mode, setMode] = useState<ImportMode>('merge');
-  const [plan, setPlan] = useState<{ planId: string; changes: ImportChange[] }>();
+  const [plan, setPlan] = useState<{ planId: string; changes: ImportChange[]; settings: SettingChange[] }>();
   const [error, setError] = useState<string>();
   const [done, setDone] = useState(false);
 
@@ -80,6 +81,19 @@ export function BackupImport() {
                 </li>
               ))}
             </ul>
+          )}
+          {plan.settings.length > 0 && (
+            <div className="stack" role="group" aria-label="Settings that will change">
+              <strong>Your settings will be replaced:</strong>
+              <ul>
+                {plan.settings.map((change, i) => (
+                  <li key={i}>
+                    {change.setting}: {change.from} → {change.to}
+                    {change.warning && <span className="warning"> Warning: {change.warning}</span>}
+                  </li>
+                ))}
+              </ul>
+            </div>
           )}
           <button type="button" onClick={apply}>
             Import

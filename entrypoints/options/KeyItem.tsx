@@ -6,7 +6,19 @@ import type { KeyCheckResult } from '@/lib/vault/key-check';
 import { callVault } from '@/utils/vault-client';
 import { requestHostFor } from '@/components/host-permission';
 
-type Mode = 'view' | 'edit' | 'replace' | 'confirm-delete';
+type Mode = 'view' | 'edit' | 'confirm-host' | 'replace' | 'confirm-delete';
+
+/** Where a Base URL sends the key: its origin, or '' for the provider's own API (as the vault compares them). */
+function destination(baseUrl: string): string {
+  const text = baseUrl.trim().replace(/\/+$/, '');
+  if (text === '') return '';
+  return URL.canParse(text) ? new URL(text).origin : text;
+}
+
+function hostOf(baseUrl: string): string {
+  const text = baseUrl.trim();
+  return URL.canParse(text) ? new URL(text).host : text;
+}
 
 export function KeyItem({ item, onChanged }: { item: KeySummary; onChanged: () => void }) {
   const [mode, setMode] = useState<Mode>('view');
@@ -15,6 +27,7 @@ export function KeyItem({ item, onChanged }: { item: KeySummary; onChanged: () =
   const [label, setLabel] = useState(item.label);
   const [baseUrl, setBaseUrl] = useState(item.baseUrl);
   const [secret, setSecret] = useState('');
+  const [passphrase, setPassphrase] = useState('');
 
   async function act(work: () => Promise<unknown>) {
     setError(undefined);
@@ -79,10 +92,13 @@ export function KeyItem({ item, onChanged }: { item: KeySummary; onChanged: () =
           className="stack"
           onSubmit={(e) => {
             e.preventDefault();
-            void act(async () => {
-              if (!(await requestHostFor(baseUrl.trim()))) throw new Error('The vault needs permission to reach that Base URL.');
-              await callVault('editKey', { id: item.id, label, baseUrl });
-            });
+            // A new host is where the key will be sent: confirm it with the passphrase first, like an export.
+            if (destination(baseUrl) !== destination(item.baseUrl)) {
+              setError(undefined);
+              setMode('confirm-host');
+              return;
+            }
+            void act(() => callVault('editKey', { id: item.id, label, baseUrl }));
           }}
         >
           <label>
@@ -96,6 +112,38 @@ export function KeyItem({ item, onChanged }: { item: KeySummary; onChanged: () =
           <div className="row">
             <button type="submit">Save changes</button>
             <button type="button" className="secondary" onClick={() => setMode('view')}>
+              Cancel
+            </button>
+          </div>
+        </form>
+      )}
+      {mode === 'confirm-host' && (
+        <form
+          className="stack"
+          aria-label="Confirm the new host"
+          onSubmit={(e) => {
+            e.preventDefault();
+            void act(async () => {
+              if (!(await requestHostFor(baseUrl.trim()))) throw new Error('The vault needs permission to reach that Base URL.');
+              await callVault('editKey', { id: item.id, label, baseUrl, passphrase });
+              setPassphrase('');
+              setCheck(undefined);
+            });
+          }}
+        >
+          <p role="alert" className="warning">
+            Your key will be sent to <strong>{baseUrl.trim() === '' ? 'the provider’s own API' : hostOf(baseUrl)}</strong> from now on, and
+            &quot;Test&quot; will send it there. Only continue if you trust that host.
+          </p>
+          <label>
+            Passphrase to confirm
+            <input type="password" autoComplete="current-password" value={passphrase} onChange={(e) => setPassphrase(e.target.value)} />
+          </label>
+          <div className="row">
+            <button type="submit" disabled={!passphrase}>
+              Send key to new host
+            </button>
+            <button type="button" className="secondary" onClick={() => (setPassphrase(''), setMode('edit'))}>
               Cancel
             </button>
           </div>

@@ -27,6 +27,17 @@ describe('approval queue', () => {
     expect(queue.size).toBe(1);
   });
 
+  it('takes one waiting request per tab from its cross-origin frames, whatever their origins', async () => {
+    const queue = new ApprovalQueue<string>();
+    void queue.submit('https://ad1.example', request, { crossOriginFrame: true, tabId: 7 }).outcome;
+    expect(await queue.submit('https://ad2.example', request, { crossOriginFrame: true, tabId: 7 }).outcome).toMatchObject({
+      error: { code: 'already_pending' },
+    });
+    void queue.submit('https://ad2.example', request, { crossOriginFrame: true, tabId: 8 }).outcome;
+    void queue.submit('https://top.example', request, { tabId: 7 }).outcome;
+    expect(queue.list().map((p) => p.origin)).toEqual(['https://ad1.example', 'https://ad2.example', 'https://top.example']);
+  });
+
   it('blocks an origin for 60 s after three denials within 30 s', async () => {
     let now = 0;
     const queue = new ApprovalQueue<string>({ now: () => now });

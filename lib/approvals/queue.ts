@@ -7,6 +7,15 @@ export interface PendingApproval {
   origin: string;
   request: OkapRequest;
   createdAt: number;
+  /** What the browser said about where in the tab the request came from. */
+  context?: RequestContext;
+}
+
+export interface RequestContext {
+  /** A frame whose origin differs from the top-level page's. */
+  crossOriginFrame?: boolean;
+  /** The browser's id of the tab that asked. */
+  tabId?: number;
 }
 
 /** What the person decided, as the background applies it. */
@@ -69,7 +78,7 @@ export class ApprovalQueue<T> {
   }
 
   list(): PendingApproval[] {
-    return [...this.entries.values()].map(({ id, origin, request, createdAt }) => ({ id, origin, request, createdAt }));
+    return [...this.entries.values()].map(({ id, origin, request, createdAt, context }) => ({ id, origin, request, createdAt, context }));
   }
 
   get size(): number {
@@ -77,7 +86,7 @@ export class ApprovalQueue<T> {
   }
 
   /** Queues a request; its outcome resolves when the person decides, the window closes, or time runs out. */
-  submit(origin: string, request: OkapRequest): Ticket<T> {
+  submit(origin: string, request: OkapRequest, context?: RequestContext): Ticket<T> {
     const refuse = (error: OkapError): Ticket<T> => ({ outcome: Promise.resolve({ error }) });
     const blocked = this.blockedUntil.get(origin) ?? 0;
     if (blocked > this.now()) {
@@ -87,15 +96,23 @@ export class ApprovalQueue<T> {
     if ([...this.entries.values()].some((entry) => entry.origin === origin)) {
       return refuse(okapError('already_pending', 'This site already has a request waiting for the user.'));
     }
+    // One page cannot fill the queue through frames of many origins: one waiting request per tab from them.
+    if (context?.crossOriginFrame && context.tabId !== undefined && this.fromFramesOf(context.tabId)) {
+      return refuse(okapError('already_pending', 'A frame of this page already has a request waiting for the user.'));
+    }
     const id = crypto.randomUUID();
     const outcome = new Promise<Outcome<T>>((resolve) => {
       const timer = setTimeout(() => {
         if (!this.entries.get(id)?.claimed) this.finish(id, { error: okapError('timeout', 'The user did not answer in time.') });
       }, this.options.timeoutMs);
-      this.entries.set(id, { id, origin, request, createdAt: this.now(), settle: resolve, timer, claimed: false });
+      this.entries.set(id, { id, origin, request, context, createdAt: this.now(), settle: resolve, timer, claimed: false });
     });
     this.changed();
     return { id, outcome };
+  }
+
+  private fromFramesOf(tabId: number): boolean {
+    return [...this.entries.values()].some((entry) => entry.context?.crossOriginFrame && entry.context.tabId === tabId);
   }
 
   /**
@@ -106,7 +123,7 @@ export class ApprovalQueue<T> {
     const entry = this.entries.get(id);
     if (!entry || entry.claimed) return undefined;
     entry.claimed = true;
-    return { id: entry.id, origin: entry.origin, request: entry.request, createdAt: entry.createdAt };
+    return { id: entry.id, origin: entry.origin, request: entry.request, createdAt: entry.createdAt, context: entry.context };
   }
 
   release(id: string): void {

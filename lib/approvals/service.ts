@@ -2,7 +2,9 @@ import type { AccessMethod, VaultHandlers } from '../messages/vault-api';
 import type { GrantedResponse } from '../protocol';
 import type { GrantStore } from '../grants/store';
 import type { Grant } from '../grants/types';
-import type { KeyStore } from '../vault/keys';
+import type { KeyStore, KeySummary } from '../vault/keys';
+import { keyKinds, type KeyKind } from '../providers/kinds';
+import { adapterFor } from '../providers/registry';
 import type { Vault } from '../vault/vault';
 import { VaultError } from '../vault/errors';
 import { decisionSchema, grantedDetails } from './decision';
@@ -21,15 +23,36 @@ export interface AccessServiceDeps {
   now?: () => number;
 }
 
+/**
+ * The host a provider id's calls would reach. A provider id is the page's word: for one the wallet does
+ * not know by name, or served by a key with its own Base URL, the person sees where calls would go.
+ */
+function hostFor(keys: KeySummary[]): (provider: string) => string | null | undefined {
+  return (provider) => {
+    const serving = keys.filter((key) => key.providerId === provider);
+    const key = serving.find((k) => k.isDefault) ?? serving[0];
+    const known = (keyKinds as readonly string[]).includes(provider) && provider !== 'openai-compatible';
+    if (!key) return known ? undefined : null;
+    if (known && key.baseUrl === '') return undefined;
+    try {
+      return new URL(key.baseUrl || adapterFor(key.kind as KeyKind).defaultBaseUrl).host;
+    } catch {
+      return null;
+    }
+  };
+}
+
 /** The approval window's and the Apps page's side of access: decide requests, list and revoke grants. */
 export function accessService(deps: AccessServiceDeps): VaultHandlers<AccessMethod> {
   const now = deps.now ?? Date.now;
   return {
     async pendingApprovals() {
       deps.vault.requireKey();
-      const [settings, keys] = await Promise.all([deps.vault.settings(), deps.keys.list()]);
+      const [settings, keys, grants] = await Promise.all([deps.vault.settings(), deps.keys.list(), deps.grants.list()]);
       const providers = new Set(keys.map((key) => key.providerId));
-      return deps.queue.list().map((pending) => approvalView(pending, settings, (p) => providers.has(p), now()));
+      const seen = new Set(grants.map((grant) => grant.origin));
+      const context = { settings, hasKey: (p: string) => providers.has(p), hostFor: hostFor(keys), seenBefore: (o: string) => seen.has(o), now: now() };
+      return deps.queue.list().map((pending) => approvalView(pending, context));
     },
     async approve(input) {
       const decision = decisionSchema.parse(input);

@@ -3,6 +3,7 @@ import { keyEditSchema, newKeySchema, type KeySummary } from '../vault/keys';
 import { settingsPatchSchema, type Settings } from '../vault/settings';
 import type { VaultStatus } from '../vault/vault';
 import type { ImportChange } from '../vault/backup';
+import type { SettingChange } from '../vault/settings-diff';
 import type { KeyCheckResult } from '../vault/key-check';
 import { decisionSchema } from '../approvals/decision';
 import type { ApprovalView } from '../approvals/view';
@@ -59,7 +60,7 @@ export interface VaultApiResults {
   updateSettings: Settings;
   changePassphrase: null;
   exportBackup: { fileName: string; text: string };
-  previewImport: { planId: string; changes: ImportChange[] };
+  previewImport: { planId: string; changes: ImportChange[]; settings: SettingChange[] };
   applyImport: null;
   resetVault: VaultStatus;
   pendingApprovals: ApprovalView[];

@@ -12,6 +12,13 @@ export const pageCallSchema = z.object({
   id: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
   method: z.enum([...pageMethods, ...streamMethods]),
   params: z.unknown().optional(),
+  /**
+   * Said by the bridge (isolated world, out of the page's reach) with `requestAccess` only: whether the
+   * frame has a user gesture now, and whether it is a frame of another origin than its top-level page.
+   * The background pairs these with the browser's own tab and frame ids.
+   */
+  act: z.boolean().optional(),
+  xo: z.boolean().optional(),
 });
 export type PageCall = z.infer<typeof pageCallSchema>;
 

@@ -63,3 +63,28 @@ describe('requestAccess from a page', () => {
     );
   });
 });
+
+describe('which requests may bring the approval window up', () => {
+  const ask = { provider: 'openai' };
+  const cases = [
+    { caller: { visible: true, frame: 'top', activated: false }, raises: true },
+    { caller: { visible: false, frame: 'top', activated: true }, raises: false },
+    { caller: { visible: true, frame: 'same-origin', activated: false }, raises: true },
+    { caller: { visible: true, frame: 'cross-origin', activated: false }, raises: false },
+    { caller: { visible: true, frame: 'cross-origin', activated: true }, raises: true },
+    { caller: { visible: false, frame: 'cross-origin', activated: true }, raises: false },
+  ] as const;
+
+  for (const { caller, raises } of cases) {
+    it(`${caller.visible ? 'visible' : 'hidden'} ${caller.frame} ${caller.activated ? 'with' : 'without'} a gesture: ${raises ? 'opens the window' : 'waits in the queue'}`, async () => {
+      const { call, queue, shown } = api();
+      const pending = call('https://app.example', 'requestAccess', ask, undefined, caller);
+      await new Promise((r) => setTimeout(r, 0));
+      expect(queue.size).toBe(1);
+      expect(shown()).toBe(raises ? 1 : 0);
+      expect(queue.list()[0]!.context?.crossOriginFrame).toBe(caller.frame === 'cross-origin');
+      queue.denyAll();
+      await pending;
+    });
+  }
+});

@@ -3,6 +3,7 @@ import { isOkapToken, okapError, parseOkapRequest, type GrantedResponse, type Ok
 import type { GrantStore } from '../grants/store';
 import type { Grant } from '../grants/types';
 import type { PageMethod } from './messages';
+import { mayRaiseWindow, type CallerContext } from './presence';
 
 export type PageResult = { ok: true; value: unknown } | { ok: false; error: OkapError };
 
@@ -10,7 +11,7 @@ export interface PageApiDeps {
   queue: ApprovalQueue<GrantedResponse>;
   grants: GrantStore;
   isUnlocked: () => boolean;
-  /** Opens or focuses the approval window. */
+  /** Opens or focuses the approval window: only for a request the person is looking at (see `mayRaiseWindow`). */
   showApprovals: () => Promise<void>;
   /** A grant was revoked: cut its calls in flight and tell every page of its origin. */
   onRevoked: (grant: Grant, token: string) => void;
@@ -22,16 +23,17 @@ const locked = () => okapError('vault_locked', 'The vault is locked. The user ha
 /** What a web page may ask, answered for the origin the browser named. Never throws. */
 export function pageApi(deps: PageApiDeps) {
   const now = deps.now ?? Date.now;
-  const methods: Record<PageMethod, (origin: string, params: unknown, gone?: AbortSignal) => Promise<PageResult>> = {
-    async requestAccess(origin, params, gone) {
+  const methods: Record<PageMethod, (origin: string, params: unknown, gone?: AbortSignal, caller?: CallerContext) => Promise<PageResult>> = {
+    async requestAccess(origin, params, gone, caller = { visible: true, frame: 'top', activated: true }) {
       const parsed = parseOkapRequest(params, new Date(now()));
       if (!parsed.ok) return { ok: false, error: parsed.error };
-      const { id, outcome } = deps.queue.submit(origin, parsed.request);
+      const { id, outcome } = deps.queue.submit(origin, parsed.request, { crossOriginFrame: caller.frame === 'cross-origin', tabId: caller.tabId });
       // Only a request that now waits brings the window up: a throttled site cannot keep stealing focus.
       if (id !== undefined) {
         // A request whose page went away is withdrawn, not left for the person to approve for nobody.
         gone?.addEventListener('abort', () => deps.queue.fail(id, okapError('internal_error', 'The page that asked went away.')));
-        await deps.showApprovals();
+        // Anything else waits in the queue, counted on the toolbar badge, without popping up or taking focus.
+        if (mayRaiseWindow(caller)) await deps.showApprovals();
       }
       const result = await outcome;
       return 'approved' in result ? { ok: true, value: result.approved } : { ok: false, error: result.error };
@@ -48,10 +50,10 @@ export function pageApi(deps: PageApiDeps) {
     },
   };
 
-  /** `gone` aborts when the calling page disconnects. */
-  return async function call(origin: string, method: PageMethod, params: unknown, gone?: AbortSignal): Promise<PageResult> {
+  /** `gone` aborts when the calling page disconnects; `caller` says where in the browser it asked from. */
+  return async function call(origin: string, method: PageMethod, params: unknown, gone?: AbortSignal, caller?: CallerContext): Promise<PageResult> {
     try {
-      return await methods[method](origin, params, gone);
+      return await methods[method](origin, params, gone, caller);
     } catch {
       return { ok: false, error: okapError('internal_error', 'The vault could not answer.') };
     }

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { makeVault, testKdf } from '../../test/support/vault-fixtures';
-import { applyImport, exportBackup, openBackup, planImport } from './backup';
+import { applyImport, exportBackup, MAX_BACKUP_KDF, openBackup, planImport } from './backup';
+import { ImportPlans } from './import-plans';
+import { vaultService } from './service';
 import { KeyStore } from './keys';
 
 const PASS = 'correct horse battery';
@@ -62,5 +64,37 @@ describe('backup', () => {
       await expect(openBackup(text, pass)).rejects.toMatchObject({ code: 'bad_backup' });
     }
     expect(await source.db.keys.toArray()).toEqual(before);
+  });
+});
+
+describe('what a backup may ask of the importing vault', () => {
+  it('refuses a file whose KDF cost is far above any this wallet makes, before deriving anything', async () => {
+    const source = await vaultWithKeys();
+    const file = JSON.parse(await exportBackup(source.db, source.vault.requireKey(), PASS, new Date(), testKdf)) as { kdf: object };
+    for (const kdf of [{ memoryKiB: 512 * 1024 }, { iterations: 64 }, { memoryKiB: 256 * 1024, iterations: 4 }]) {
+      const text = JSON.stringify({ ...file, kdf: { ...file.kdf, ...kdf } });
+      await expect(openBackup(text, PASS)).rejects.toMatchObject({ code: 'bad_backup', message: expect.stringContaining('key-derivation cost') });
+    }
+    // The shipped default (64 MiB, t=3) stays well inside the bound.
+    expect(MAX_BACKUP_KDF.work).toBeGreaterThanOrEqual(64 * 1024 * 3);
+  });
+
+  it('a replace import lists the settings it would change, and warns of a $0 "*" price that disables spend limits', async () => {
+    const source = await vaultWithKeys();
+    await source.vault.updateSettings({
+      priceOverrides: [{ provider: 'openai', model: '*', inputPerMTok: 0, outputPerMTok: 0 }],
+      defaultLimits: { requests_per_minute: 1000 },
+      autoLockMinutes: 1440,
+    });
+    const file = await exportBackup(source.db, source.vault.requireKey(), PASS, new Date(), testKdf);
+    const target = makeVault();
+    await target.vault.create('another passphrase!');
+    const service = vaultService({ db: target.db, vault: target.vault, plans: new ImportPlans(), fetch });
+    const replace = await service.previewImport({ text: file, passphrase: PASS, mode: 'replace' });
+    expect(replace.settings.map((c) => c.setting)).toEqual(['Auto-lock', 'Default limits for new apps', 'Price override']);
+    expect(replace.settings.find((c) => c.setting === 'Price override')?.warning).toMatch(/spend limits would never stop/);
+    expect(replace.settings.find((c) => c.setting === 'Default limits for new apps')?.warning).toMatch(/no spend limit/);
+    const merge = await service.previewImport({ text: file, passphrase: PASS, mode: 'merge' });
+    expect(merge.settings).toEqual([]);
   });
 });

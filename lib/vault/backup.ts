@@ -24,11 +24,26 @@ const b64 = z.string().max(MAX_BACKUP_BYTES).transform((text, ctx) => {
 });
 
 /** The file: only what is needed to open it is in the clear; every key, label and setting is sealed. */
+/**
+ * A backup file names its own KDF cost, and opening it runs that cost before anything is checked: a
+ * crafted file could ask for gigabytes and minutes. Bounded at four times the default's memory and work
+ * (256 MiB, and memory × passes ≤ 4 × 64 MiB × 3), ample for a file made with a stronger default later.
+ */
+export const MAX_BACKUP_KDF = { memoryKiB: 256 * 1024, iterations: 12, parallelism: 8, work: 4 * defaultKdfCost.memoryKiB * defaultKdfCost.iterations };
+const backupKdfSchema = kdfParamsSchema
+  .extend({
+    salt: b64,
+    memoryKiB: kdfParamsSchema.shape.memoryKiB.max(MAX_BACKUP_KDF.memoryKiB),
+    iterations: kdfParamsSchema.shape.iterations.max(MAX_BACKUP_KDF.iterations),
+    parallelism: kdfParamsSchema.shape.parallelism.max(MAX_BACKUP_KDF.parallelism),
+  })
+  .refine((kdf) => kdf.memoryKiB * kdf.iterations <= MAX_BACKUP_KDF.work, 'KDF cost too high');
+
 const backupFileSchema = z.object({
   format: z.literal(FORMAT),
   version: z.literal(1),
   createdAt: z.string().max(64),
-  kdf: kdfParamsSchema.extend({ salt: b64 }),
+  kdf: backupKdfSchema,
   nonce: b64,
   ciphertext: b64,
 });
@@ -103,6 +118,9 @@ export async function openBackup(text: string, passphrase: string): Promise<Back
     throw new VaultError('bad_backup', 'This file is not an OKAP Wallet backup (it is not JSON).');
   }
   const file = backupFileSchema.safeParse(json);
+  if (!file.success && file.error.issues.some((issue) => issue.path[0] === 'kdf' && (issue.code === 'too_big' || issue.message === 'KDF cost too high'))) {
+    throw new VaultError('bad_backup', 'This backup asks for a key-derivation cost far above any this wallet makes; it was not opened.');
+  }
   if (!file.success) throw new VaultError('bad_backup', 'This file is not an OKAP Wallet backup, or it is damaged.');
   const kek = await deriveKek(passphrase, file.data.kdf);
   let plaintext: Uint8Array;

@@ -4,6 +4,8 @@ export type VaultErrorCode =
   | 'vault_exists'
   | 'vault_locked'
   | 'wrong_passphrase'
+  /** The change would send a key somewhere new: the person must type the passphrase to confirm. */
+  | 'passphrase_required'
   | 'locked_out'
   | 'weak_passphrase'
   | 'not_found'

@@ -33,7 +33,14 @@ export type NewKey = z.input<typeof newKeySchema>;
 export const keyEditSchema = z.object({
   label: z.string().trim().max(100).optional(),
   baseUrl: baseUrlSchema.optional(),
+  /** Required when `baseUrl` changes the host the key is sent to: the key leaves only with the passphrase. */
+  passphrase: z.string().max(1024).optional(),
 });
+
+/** The origin a key is sent to: its Base URL's, or '' for the provider's own API. */
+export function keyDestination(baseUrl: string): string {
+  return baseUrl === '' ? '' : new URL(baseUrl).origin;
+}
 
 /** What the UI sees of a key: never the key itself. */
 export type KeySummary = Omit<KeyRow, 'secret' | 'isDefault'> & { isDefault: boolean };
@@ -111,11 +118,23 @@ export class KeyStore {
     return row;
   }
 
-  async edit(id: string, patch: z.input<typeof keyEditSchema>): Promise<KeySummary> {
+  /** The key's current Base URL, for a caller that must confirm a change of destination first. */
+  async baseUrlOf(id: string): Promise<string> {
+    return (await this.row(id)).baseUrl;
+  }
+
+  /**
+   * Edits a key's label and Base URL. A new destination is applied only if the caller confirmed it
+   * (passphrase checked) against `confirmedFrom`, the Base URL it saw: a change in between is refused.
+   */
+  async edit(id: string, patch: z.input<typeof keyEditSchema>, confirmedFrom?: string): Promise<KeySummary> {
     const changes = keyEditSchema.parse(patch);
     return this.db.transaction('rw', this.db.keys, async () => {
       const row = await this.row(id);
       const baseUrl = changes.baseUrl ?? row.baseUrl;
+      if (keyDestination(baseUrl) !== keyDestination(row.baseUrl) && confirmedFrom !== row.baseUrl) {
+        throw new VaultError('passphrase_required', 'Sending this key to a new host needs your passphrase.');
+      }
       if (row.kind === 'openai-compatible' && baseUrl === '') {
         throw new VaultError('invalid_input', 'An OpenAI-compatible key needs a Base URL.');
       }

@@ -6,7 +6,10 @@ import { applyImport, exportBackup, openBackup, planImport } from './backup';
 import type { ImportPlans } from './import-plans';
 import { VaultError } from './errors';
 import { checkKey } from './key-check';
-import { KeyStore } from './keys';
+import { settingsChanges } from './settings-diff';
+import { baseUrlSchema, keyDestination, KeyStore } from './keys';
+
+const hostOf = (baseUrl: string) => (baseUrl === '' ? 'the provider’s own API' : new URL(baseUrl).host);
 import type { Vault } from './vault';
 
 type Handlers = VaultHandlers<Exclude<VaultMethod, AccessMethod | UsageMethod>>;
@@ -48,9 +51,15 @@ export function vaultService(deps: { db: VaultDb; vault: Vault; plans: ImportPla
       vault.requireKey();
       return keys.add(key);
     },
-    editKey: async ({ id, ...patch }) => {
+    editKey: async ({ id, passphrase, ...patch }) => {
       vault.requireKey();
-      return keys.edit(id, patch);
+      // A new host for a key is where the key will be sent: like an export, it takes the passphrase.
+      const current = await keys.baseUrlOf(id);
+      const next = patch.baseUrl === undefined ? current : baseUrlSchema.parse(patch.baseUrl);
+      if (keyDestination(next) === keyDestination(current)) return keys.edit(id, patch);
+      if (!passphrase) throw new VaultError('passphrase_required', `Type your passphrase to send this key to ${hostOf(next)}.`);
+      await vault.verifyPassphrase(passphrase);
+      return keys.edit(id, patch, current);
     },
     replaceKey: ({ id, secret }) => keys.replaceSecret(id, secret),
     deleteKey: async ({ id }) => {
@@ -85,7 +94,9 @@ export function vaultService(deps: { db: VaultDb; vault: Vault; plans: ImportPla
       vault.requireKey();
       const payload = await openBackup(text, passphrase);
       const changes = await planImport(db, payload, mode);
-      return { planId: plans.add(payload, mode), changes };
+      // Replace also replaces the settings: show each change, since a backup can carry ones that weaken limits.
+      const settings = mode === 'replace' && payload.settings ? settingsChanges(await vault.settings(), payload.settings) : [];
+      return { planId: plans.add(payload, mode), changes, settings };
     },
     applyImport: async ({ planId }) => {
       const dataKey = vault.requireKey();

@@ -23,6 +23,8 @@ async function sitePage(origin: string): Promise<Page> {
 }
 
 async function start(page: Page, expression: string): Promise<void> {
+  // A request from a tab in the background only waits in the queue (issue 7): ask from the tab in front.
+  await page.bringToFront();
   await page.evaluate((source) => {
     const w = window as unknown as { __calls: Record<string, Promise<unknown>>; __n: number };
     w.__calls ??= {};
@@ -98,8 +100,10 @@ describe('apps ask for access', () => {
     await approve(win);
     const { value } = await result(page);
     expect(value.authorization_details.map((d: { provider: string }) => d.provider)).toEqual(['openai', 'anthropic']);
-    expect(value.authorization_details[0]).toMatchObject({ capabilities: ['chat'], expires: '2099-01-01T00:00:00.000Z', limits: { monthly_spend: 10, requests_per_minute: 60 } });
-    expect(value.authorization_details[1]).toMatchObject({ models: ['claude-sonnet-4-5'], limits: { requests_per_minute: 7 }, base_url: 'https://okap.invalid/v1/anthropic' });
+    // A far expiry is prefilled no later than the person's default; named limits only tighten the defaults.
+    expect(value.authorization_details[0]).toMatchObject({ capabilities: ['chat'], limits: { monthly_spend: 10, requests_per_minute: 60 } });
+    expect(Date.parse(value.authorization_details[0].expires)).toBeLessThan(Date.now() + 31 * 86_400_000);
+    expect(value.authorization_details[1]).toMatchObject({ models: ['claude-sonnet-4-5'], limits: { monthly_spend: 10, requests_per_minute: 7 }, base_url: 'https://okap.invalid/v1/anthropic' });
     await page.close();
   });
 
