@@ -2,7 +2,7 @@ import { useId, useState } from 'react';
 import type { Decision } from '@/lib/approvals/decision';
 import type { DetailView } from '@/lib/approvals/view';
 import { keyKinds, type KeyKind } from '@/lib/providers/kinds';
-import type { Limits } from '@/lib/protocol';
+import { CAPABILITY_DESCRIPTIONS, type Limits } from '@/lib/protocol';
 import { KeyForm } from '@/components/KeyForm';
 import { grantFlags } from '@/lib/approvals/flags';
 import { Flags } from './SiteSays';
@@ -100,10 +100,19 @@ export function DetailFields({
           </label>
         ))}
       </div>
-      <p>
+      <div>
         <strong>Capabilities: </strong>
-        {detail.capabilities.length > 0 ? detail.capabilities.join(', ') : 'any'}
-      </p>
+        {detail.capabilities.length > 0 ? (
+          <ul>
+            {detail.capabilities.map((c) => (
+              <li key={c}>{CAPABILITY_DESCRIPTIONS[c] ?? c}</li>
+            ))}
+          </ul>
+        ) : (
+          // An empty list grants every standard capability but none of the hosted tools, so say both.
+          'every standard one (chat, embeddings, images, audio); no web search, code execution or MCP'
+        )}
+      </div>
       {limitFields.map((field) => (
         <label key={field.key}>
           {field.label}
