@@ -142,6 +142,7 @@ export async function handle(request: Request, ctx: ProxyContext, deps: ProxyDep
       label: { origin, endpoint: target.path, ...(model !== undefined ? { model } : {}) },
       revoked,
       now: () => deps.now(),
+      startedAt: trail.startedAt,
     });
     trail.admitted = true;
     deps.onAdmitted?.(grant.id);
@@ -179,7 +180,7 @@ export async function handle(request: Request, ctx: ProxyContext, deps: ProxyDep
       );
     } catch (error) {
       // forward settles on its own paths; this covers a failure nobody foresaw.
-      finish({ status: 500, billable: false });
+      void finish({ status: 500, billable: false });
       throw error;
     }
   } catch (error) {
