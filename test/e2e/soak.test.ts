@@ -1,0 +1,380 @@
+// Chaos soak: about 300 mixed calls from two sites through the production build, all three official
+// SDKs, streaming and not, some aborted by the app, some cut by the upstream, ten at a time, under
+// spend and rate limits, while the service worker is stopped at least 12 times (right after an
+// admission, mid-stream, and at seeded random moments). Then every invariant of issue 13 is checked
+// against the upstream's own request journal and the vault's database.
+// Deterministic enough not to flake: the call mix and the stop schedule come from a seeded generator;
+// what varies run to run is only where exactly a stop lands, which no assertion depends on.
+import type { Page } from 'puppeteer-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchWithExtension, type ExtensionBrowser } from '../support/browser';
+import { addKey, approvalWindow, approve, createVault } from '../support/flows';
+import { buildSdkApp } from '../support/sdk-app';
+import { serveStatic } from '../support/site';
+import { startUpstream } from '../support/upstream';
+
+const REAL_KEY = 'sk-soak-upstream-key-0123456789abcdefXYZ';
+const SEED = Number(process.env.SOAK_SEED ?? 1313);
+const ROUNDS = 30;
+const PER_ROUND = 10;
+const PROVIDERS = ['openai', 'anthropic', 'google'] as const;
+type Provider = (typeof PROVIDERS)[number];
+type Kind = 'plain' | 'slow' | 'cut' | 'trunc';
+type Stop = 'after-admission' | 'mid-stream' | 'random';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- rows and grants come back from the page as JSON checked with expect
+type Json = any;
+
+/** mulberry32: small, seeded, good enough to shuffle a test. */
+function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+interface CallSpec {
+  id: number;
+  site: 'a' | 'b';
+  provider: Provider;
+  model: string;
+  stream: boolean;
+  kind: Kind;
+  abortAfterMs?: number;
+}
+
+/** Limits per site and provider: each kind of limit is hit during the run. */
+const LIMITS: Record<'a' | 'b', Record<Provider, Record<string, number>>> = {
+  a: { openai: { daily_spend: 0.2, requests_per_minute: 30 }, anthropic: { daily_spend: 0.2, requests_per_minute: 8 }, google: { monthly_spend: 0.2 } },
+  b: { openai: { monthly_spend: 0.2, requests_per_day: 1000 }, anthropic: { daily_spend: 0.2 }, google: { daily_spend: 0.012 } },
+};
+
+function plan(random: () => number): { calls: CallSpec[][]; stops: (Stop | undefined)[] } {
+  const pick = <T,>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
+  let id = 0;
+  const calls: CallSpec[][] = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    const round: CallSpec[] = [];
+    for (let i = 0; i < PER_ROUND; i++) {
+      const provider = pick(PROVIDERS);
+      const kind = pick<Kind>(['plain', 'plain', 'slow', 'slow', 'cut', 'trunc']);
+      const spec: CallSpec = {
+        id: ++id,
+        site: random() < 0.5 ? 'a' : 'b',
+        provider,
+        // One model name per call: how a journal entry and a usage row are matched.
+        model: `soak-${provider[0]}-${String(id).padStart(4, '0')}`,
+        stream: kind === 'cut' || kind === 'trunc' || random() < 0.5,
+        kind,
+      };
+      if (random() < 0.12) spec.abortAfterMs = 50 + Math.floor(random() * 600);
+      round.push(spec);
+    }
+    calls.push(round);
+  }
+  // 12 stops over 30 rounds, four of each sort, at seeded rounds.
+  const sorts: Stop[] = ['after-admission', 'mid-stream', 'random'];
+  const stops: (Stop | undefined)[] = Array.from({ length: ROUNDS }, () => undefined);
+  const rounds = Array.from({ length: ROUNDS - 2 }, (_, i) => i + 1).sort(() => random() - 0.5).slice(0, 12);
+  rounds.forEach((r, i) => (stops[r] = sorts[i % 3]));
+  return { calls, stops };
+}
+
+let ext: ExtensionBrowser;
+let upstream: Awaited<ReturnType<typeof startUpstream>>;
+let site: Awaited<ReturnType<typeof serveStatic>>;
+const pages: Record<'a' | 'b', Page> = {} as Record<'a' | 'b', Page>;
+let monitor: Page;
+
+/** Installs the call runner in an app page: the SDKs as apps use them, with an abort and a safety deadline. */
+async function installRunner(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const w = window as unknown as Json;
+    w.soakCall = async (spec: CallSpec) => {
+      const grant = w.grants[spec.provider];
+      const controller = new AbortController();
+      const abort = spec.abortAfterMs ? setTimeout(() => controller.abort(), spec.abortAfterMs) : undefined;
+      let deadline: ReturnType<typeof setTimeout> | undefined;
+      const hung = new Promise<string>((resolve) => {
+        deadline = setTimeout(() => {
+          controller.abort();
+          resolve('hung');
+        }, 45_000);
+      });
+      const content = `${spec.kind} call ${spec.id}`;
+      const drain = async (stream: AsyncIterable<unknown>) => {
+        for await (const _ of stream) void _;
+      };
+      const work = (async () => {
+        try {
+          if (spec.provider === 'openai') {
+            const result = await w.sdk.clients
+              .openai(grant)
+              .chat.completions.create({ model: spec.model, max_tokens: 200, stream: spec.stream, messages: [{ role: 'user', content }] }, { signal: controller.signal });
+            if (spec.stream) await drain(result);
+          } else if (spec.provider === 'anthropic') {
+            const result = await w.sdk.clients
+              .anthropic(grant)
+              .messages.create({ model: spec.model, max_tokens: 200, stream: spec.stream, messages: [{ role: 'user', content }] }, { signal: controller.signal });
+            if (spec.stream) await drain(result);
+          } else {
+            const params = { model: spec.model, contents: content, config: { maxOutputTokens: 200, abortSignal: controller.signal } };
+            const models = w.sdk.clients.google(grant).models;
+            if (spec.stream) await drain(await models.generateContentStream(params));
+            else await models.generateContent(params);
+          }
+          return 'ok';
+        } catch (e) {
+          const d = w.sdk.describeError(e);
+          return `${d.error}${d.status ? ` ${d.status}` : ''}${d.code ? ` ${d.code}` : ''}`;
+        }
+      })();
+      const outcome = await Promise.race([work, hung]);
+      clearTimeout(abort);
+      clearTimeout(deadline);
+      return outcome;
+    };
+  });
+}
+
+/** Everything in one IndexedDB store of the extension, read from the monitor page. */
+async function storeRows(store: string): Promise<Json[]> {
+  return monitor.evaluate(
+    (name) =>
+      new Promise<unknown[]>((resolve, reject) => {
+        const open = indexedDB.open('okap-vault');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const request = open.result.transaction(name).objectStore(name).getAll();
+          request.onsuccess = () => {
+            open.result.close();
+            resolve(request.result);
+          };
+          request.onerror = () => reject(request.error);
+        };
+      }),
+    store,
+  ) as Promise<Json[]>;
+}
+
+/** Started rows (admitted, not settled), of the given calls only when named. */
+const startedRows = async (models?: Set<string>) =>
+  (await storeRows('usage')).filter((r) => r.status === 'started' && (!models || models.has(r.model))).length;
+
+async function until(check: () => Promise<boolean>, ms: number): Promise<boolean> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (await check()) return true;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  return false;
+}
+
+/** Adds price overrides for the soak's model names straight into Settings, then restarts the worker to read them. */
+async function priceSoakModels(): Promise<void> {
+  await monitor.evaluate(
+    () =>
+      new Promise<void>((resolve, reject) => {
+        const open = indexedDB.open('okap-vault');
+        open.onsuccess = () => {
+          const tx = open.result.transaction('meta', 'readwrite');
+          const meta = tx.objectStore('meta');
+          const get = meta.get('settings');
+          get.onsuccess = () => {
+            const value = (get.result as { value?: Record<string, unknown> } | undefined)?.value ?? {};
+            const priceOverrides = ['openai', 'anthropic', 'google'].map((provider) => ({ provider, model: 'soak-*', inputPerMTok: 1, outputPerMTok: 20 }));
+            meta.put({ id: 'settings', value: { ...value, priceOverrides } });
+          };
+          tx.oncomplete = () => {
+            open.result.close();
+            resolve();
+          };
+          tx.onerror = () => reject(tx.error);
+        };
+      }),
+  );
+  await ext.stopWorker();
+}
+
+beforeAll(async () => {
+  upstream = await startUpstream([REAL_KEY]);
+  const words = 'alpha beta gamma delta epsilon zeta eta theta iota kappa '.repeat(5);
+  upstream.onMessage('plain call', { content: 'A short answer.' } as Json);
+  upstream.onMessage('slow call', { content: words } as Json, { latency: 40, chunkSize: 8 } as Json);
+  upstream.onMessage('cut call', { content: words } as Json, { latency: 20, chunkSize: 6, disconnectAfterMs: 150 } as Json);
+  upstream.onMessage('trunc call', { content: words } as Json, { chunkSize: 6, truncateAfterChunks: 3 } as Json);
+  site = await serveStatic(await buildSdkApp());
+  ext = await launchWithExtension();
+  const options = await createVault(ext, 'soak harbor lantern 1313');
+  await addKey(options, { kind: 'openai', label: 'OpenAI via mock', secret: REAL_KEY, baseUrl: `${upstream.url}/v1` });
+  await addKey(options, { kind: 'anthropic', label: 'Claude via mock', secret: REAL_KEY, baseUrl: upstream.url });
+  await addKey(options, { kind: 'google', label: 'Gemini via mock', secret: REAL_KEY, baseUrl: upstream.url });
+  await options.close();
+  monitor = await ext.openPage('popup.html');
+  await priceSoakModels();
+  for (const [name, origin] of [
+    ['a', site.origin],
+    ['b', site.otherOrigin],
+  ] as const) {
+    const page = await ext.browser.newPage();
+    await page.goto(`${origin}/`);
+    await page.waitForFunction(() => 'sdk' in window && 'okap' in window);
+    for (const provider of PROVIDERS) {
+      const pending = page.evaluate(
+        async (p, limits) => {
+          const w = window as unknown as Json;
+          w.grants ??= {};
+          w.grants[p] = await w.okap.requestAccess({ provider: p, limits });
+        },
+        provider,
+        LIMITS[name][provider],
+      );
+      await approve(await approvalWindow(ext));
+      await pending;
+    }
+    await installRunner(page);
+    pages[name] = page;
+  }
+}, 180_000);
+
+afterAll(async () => {
+  await ext?.close();
+  await upstream?.stop();
+  await site?.close();
+});
+
+describe('chaos soak', () => {
+  it('loses nothing and overspends nothing while the worker is stopped mid-flight', async () => {
+    const random = seeded(SEED);
+    const { calls, stops } = plan(random);
+    const keysBefore = (await storeRows('keys')).map((k) => k.id).sort();
+    const grantsBefore = await storeRows('grants');
+    expect(grantsBefore).toHaveLength(6);
+    upstream.clearRequests();
+
+    const outcomes = new Map<number, string>();
+    const stopped: Stop[] = [];
+    const started = Date.now();
+    for (let r = 0; r < ROUNDS; r++) {
+      const round = calls[r]!;
+      const stop = stops[r];
+      if (stop === 'mid-stream') Object.assign(round[0]!, { kind: 'slow', stream: true, abortAfterMs: undefined });
+      const running = round.map((spec) =>
+        pages[spec.site].evaluate((s) => (window as unknown as Json).soakCall(s), spec as Json).then((o: string) => void outcomes.set(spec.id, o)),
+      );
+      const models = new Set(round.map((c) => c.model));
+      if (stop === 'after-admission') {
+        // As soon as one of this round's admissions is committed (its started row exists), before its answer.
+        await until(async () => (await startedRows(models)) > 0, 5_000);
+      } else if (stop === 'mid-stream') {
+        await until(async () => (await startedRows(models)) > 0, 5_000);
+        await new Promise((r) => setTimeout(r, 400));
+      } else if (stop === 'random') {
+        await new Promise((r) => setTimeout(r, Math.floor(random() * 1500)));
+      }
+      if (stop) {
+        await ext.stopWorker();
+        stopped.push(stop);
+      }
+      await Promise.all(running);
+    }
+    // A last call from each site wakes a worker, whose start recovers whatever the last stop left.
+    for (const name of ['a', 'b'] as const) {
+      const spec: CallSpec = { id: 9000 + (name === 'a' ? 1 : 2), site: name, provider: 'openai', model: `soak-o-900${name === 'a' ? 1 : 2}`, stream: false, kind: 'plain' };
+      outcomes.set(spec.id, await pages[name].evaluate((s) => (window as unknown as Json).soakCall(s), spec as Json));
+    }
+    const seconds = (Date.now() - started) / 1000;
+    expect(await until(async () => (await storeRows('reservations')).length === 0 && (await startedRows()) === 0, 20_000)).toBe(true);
+
+    const total = outcomes.size;
+    const tally = new Map<string, number>();
+    for (const o of outcomes.values()) tally.set(o, (tally.get(o) ?? 0) + 1);
+    console.log(
+      `soak: ${total} calls in ${seconds.toFixed(1)} s (${(total / seconds).toFixed(1)} calls/s), ${stopped.length} worker stops (${stopped.join(', ')}), seed ${SEED}\n` +
+        [...tally].map(([o, n]) => `  ${n} × ${o}`).join('\n'),
+    );
+
+    const rows = await storeRows('usage');
+    const byStatus = new Map<string, number>();
+    for (const r of rows) byStatus.set(String(r.status), (byStatus.get(String(r.status)) ?? 0) + 1);
+    console.log(`soak: ${rows.length} usage rows by status: ${[...byStatus].map(([k, n]) => `${k} ${n}`).join(', ')}`);
+    const journal = upstream.getRequests();
+    const modelOf = (entry: Json): string | undefined =>
+      entry.body?.model ?? /\/models\/([^/:]+):/.exec(entry.path)?.[1];
+    const sent = new Map<string, number>();
+    for (const entry of journal) {
+      const model = modelOf(entry);
+      if (model?.startsWith('soak-')) sent.set(model, (sent.get(model) ?? 0) + 1);
+    }
+    const rowsByModel = new Map<string, Json[]>();
+    for (const row of rows) rowsByModel.set(row.model, [...(rowsByModel.get(row.model) ?? []), row]);
+
+    // Each request the upstream received has exactly one usage row, finished; the wallet never sent a call twice.
+    expect(sent.size).toBeGreaterThan(100);
+    const resent: string[] = [];
+    for (const [model, count] of sent) {
+      const mine = rowsByModel.get(model) ?? [];
+      expect(mine.length, model).toBe(1);
+      expect(mine[0].status, model).not.toBe('started');
+      // The wallet fetches once. When the upstream drops the connection before any answer byte, Chromium's
+      // network stack re-sends the same request on its own (same headers, same retry count); the call is
+      // then logged once, as `unreachable`. Any other call reached the upstream exactly once.
+      if (count > 1) {
+        const spec = calls.flat().find((c) => c.model === model);
+        resent.push(`${model} (${spec?.kind}${spec?.stream ? ', stream' : ''}) ×${count} → ${mine[0].status}`);
+        expect(['unreachable', 'interrupted', 'aborted'], model).toContain(mine[0].status);
+      }
+    }
+    console.log(`soak: ${sent.size} calls reached the upstream; re-sent by the browser after a dropped connection: ${resent.join(', ') || 'none'}`);
+    // No row for a call the upstream never saw, unless refused (the vault's own 4xx/5xx, nothing billed),
+    // interrupted (its worker died between admission and the send: billed its reservation, an upper bound),
+    // or aborted by the app before it was sent (nothing billed).
+    const unseen = rows.filter((row) => !sent.has(row.model));
+    console.log(`soak: rows for calls the upstream never saw: ${JSON.stringify(Object.fromEntries([...new Set(unseen.map((r) => r.status))].map((s) => [s, unseen.filter((r) => r.status === s).length])))}`);
+    for (const row of unseen) {
+      const refused = typeof row.status === 'number' && row.status >= 400 && row.costUsd === 0;
+      const beforeSend = row.status === 'interrupted' || (row.status === 'aborted' && row.costUsd === 0);
+      expect(refused || beforeSend, JSON.stringify(row)).toBe(true);
+    }
+    // Every call the app made is accounted for: a row, or a failure the app saw before any grant matched (none here).
+    for (const round of calls) for (const spec of round) expect(rowsByModel.has(spec.model) || !outcomes.get(spec.id)?.startsWith('ok'), spec.model).toBe(true);
+
+    // The limits were exercised: refusals for rate and budget happened.
+    const statuses = rows.map((r) => r.status);
+    expect(statuses.filter((s) => s === 429).length).toBeGreaterThan(0);
+    expect([...outcomes.values()].some((o) => o.includes('rate_limited'))).toBe(true);
+    expect(rows.some((r) => r.status === 'interrupted' || r.status === 'aborted' || r.status === 'cut')).toBe(true);
+
+    // Counters equal the sum of the rows; requests equal admitted rows; no reservation left.
+    const grants = await storeRows('grants');
+    const counters = await storeRows('counters');
+    expect(await storeRows('reservations')).toEqual([]);
+    for (const c of counters) {
+      const mine = rows.filter((r) => r.grantId === c.grantId && r.provider === c.provider);
+      const spent = mine.reduce((sum, r) => sum + (r.costUsd ?? 0), 0);
+      const admitted = mine.filter((r) => sent.has(r.model) || r.status === 'interrupted' || r.status === 'aborted').length;
+      expect(c.daySpentUsd, `${c.grantId}/${c.provider} day`).toBeCloseTo(spent, 9);
+      expect(c.monthSpentUsd, `${c.grantId}/${c.provider} month`).toBeCloseTo(spent, 9);
+      expect(c.dayRequests, `${c.grantId}/${c.provider} requests`).toBe(admitted);
+      // Spend never exceeded a limit.
+      const limits = grants.find((g) => g.id === c.grantId)?.details.find((d: Json) => d.provider === c.provider)?.limits ?? {};
+      if (limits.daily_spend !== undefined) expect(c.daySpentUsd).toBeLessThanOrEqual(limits.daily_spend + 1e-9);
+      if (limits.monthly_spend !== undefined) expect(c.monthSpentUsd).toBeLessThanOrEqual(limits.monthly_spend + 1e-9);
+      expect(c.overrun).toBeUndefined();
+    }
+    expect(counters.length).toBe(6);
+
+    // No grant or key lost; the vault still unlocked.
+    expect((await storeRows('keys')).map((k) => k.id).sort()).toEqual(keysBefore);
+    expect(grants.map((g) => [g.id, g.tokenHash, g.revokedAt]).sort()).toEqual(grantsBefore.map((g) => [g.id, g.tokenHash, g.revokedAt]).sort());
+    const popup = await ext.openPage('popup.html');
+    await popup.waitForSelector('::-p-text(Unlocked.)');
+    await popup.close();
+    expect(stopped.length).toBeGreaterThanOrEqual(10);
+    expect([...outcomes.values()].filter((o) => o === 'hung')).toEqual([]);
+  }, 600_000);
+});
