@@ -105,7 +105,8 @@ export default defineBackground(() => {
       if (KEY_CHANGES.has(method)) proxy.forgetKeys();
       if (method === 'resetVault') grants.forget();
       if (method === 'updateSettings' || method === 'resetVault' || method === 'applyImport') await proxy.refreshSettings();
-      if (STATE_CHANGES.has(method)) return;
+      // Reading why calls are refused is not activity, and must answer even while the database is blocked.
+      if (STATE_CHANGES.has(method) || method === 'proxyHealth') return;
       await vault.touch();
       await lockTimer.schedule();
     },

@@ -4,7 +4,7 @@ import type { VaultDb } from '@/lib/db/schema';
 import { pruneUsage, retentionCutoff } from '@/lib/db/retention';
 import { dexieUsageLog } from '@/lib/db/usage-log';
 import type { GrantStore } from '@/lib/grants/store';
-import { createLimitLedger, type CounterStore } from '@/lib/limits';
+import { createLimitLedger, StorageTimeoutError, type CounterStore } from '@/lib/limits';
 import { createRevocationHub, handle, recoverInterruptedCalls, type ProviderKey, type ProxyDeps } from '@/lib/proxy';
 import type { KeyKind } from '@/lib/providers/kinds';
 import { storageHealthTracker, type ProxyHealth, type StorageHealth } from '@/lib/usage/health';
@@ -23,7 +23,16 @@ export function localProxy({ db, vault, grants, keys }: { db: VaultDb; vault: Va
   // Every commit of the ledger says whether the wallet can record calls; a failure refuses calls
   // (storage_unavailable) and is shown on the toolbar, in the popup and on the dashboard.
   const storage = storageHealthTracker(Date.now, (health) => void showStorageHealth(health, vault.isUnlocked));
-  const ledger = createLimitLedger({ store: watched(dexieCounterStore(db), storage), timeZone: () => effectiveTimeZone(settings), onError });
+  const ledger = createLimitLedger({
+    store: watched(dexieCounterStore(db), storage),
+    timeZone: () => effectiveTimeZone(settings),
+    // A commit that hangs (a blocked database) refuses the call after this long instead of holding it.
+    commitTimeoutMs: 8_000,
+    onError: (error) => {
+      if (error instanceof StorageTimeoutError) storage.failed(error);
+      onError(error);
+    },
+  });
   // Opened keys by provider, so a call does not read and decrypt its key each time. Plaintext stays in
   // this worker's memory, as it must while unlocked, and is dropped on lock and on any change to keys.
   const openKeys = new Map<string, Promise<ProviderKey | undefined>>();
@@ -82,10 +91,9 @@ export function localProxy({ db, vault, grants, keys }: { db: VaultDb; vault: Va
       prune();
     },
     async health(): Promise<ProxyHealth> {
-      const overruns = await ledger.overruns().catch(() => []);
-      const withOrigins = await Promise.all(
-        overruns.map(async (o) => ({ ...o, origin: (await db.grants.get(o.grantId).catch(() => undefined))?.origin })),
-      );
+      // A blocked database must not keep the reason it is blocked from being shown.
+      const overruns = await within(ledger.overruns(), []);
+      const withOrigins = await Promise.all(overruns.map(async (o) => ({ ...o, origin: (await within(db.grants.get(o.grantId), undefined))?.origin })));
       return { storage: storage.get(), overruns: withOrigins };
     },
     acknowledgeOverrun: (grantId: string, provider: string) => ledger.acknowledgeOverrun(grantId, provider),
@@ -99,6 +107,11 @@ export function localProxy({ db, vault, grants, keys }: { db: VaultDb; vault: Va
       return response;
     },
   };
+}
+
+/** The value, or the fallback if it fails or takes more than a second. */
+function within<T, F>(work: Promise<T>, fallback: F): Promise<T | F> {
+  return Promise.race([work.catch(() => fallback), new Promise<F>((resolve) => setTimeout(() => resolve(fallback), 1000))]);
 }
 
 /** A CounterStore that reports each commit's outcome. */

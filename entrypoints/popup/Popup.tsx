@@ -37,7 +37,13 @@ function HealthNotice() {
 
 export function Popup() {
   const { status, setStatus } = useVaultStatus();
-  if (!status) return <main aria-busy="true" />;
+  // A database that cannot even be read still gets its reason shown.
+  if (!status)
+    return (
+      <main aria-busy="true">
+        <HealthNotice />
+      </main>
+    );
   return (
     <main className="stack">
       <h1>OKAP Wallet</h1>

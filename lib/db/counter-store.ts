@@ -17,6 +17,7 @@ export function dexieCounterStore(db: VaultDb): CounterStore {
         if (batch.putReservations.length) await db.reservations.bulkPut(batch.putReservations);
         if (batch.deleteReservations.length) await db.reservations.bulkDelete(batch.deleteReservations);
         if (batch.rows.length) await db.usage.bulkPut(batch.rows);
+        if (batch.deleteRows.length) await db.usage.bulkDelete(batch.deleteRows);
       });
     },
   };

@@ -335,3 +335,32 @@ describe('overrun hold', () => {
     expect((await admitAfterPrepare(free, {}, 0.1)).ok).toBe(true);
   });
 });
+
+describe('a blocked store', () => {
+  it('refuses an admission whose commit hangs, and takes it back out if the commit lands later', async () => {
+    const inner = memoryCounterStore();
+    let release: (() => void) | undefined;
+    const store: CounterStore = {
+      load: (g, p) => inner.load(g, p),
+      listReservations: () => inner.listReservations(),
+      listStates: () => inner.listStates(),
+      async commit(batch) {
+        // The first commit waits, as IndexedDB does while another connection blocks an upgrade.
+        if (!release) await new Promise<void>((resolve) => (release = resolve));
+        await inner.commit(batch);
+      },
+    };
+    const errors: unknown[] = [];
+    const ledger = createLimitLedger({ store, timeZone: 'UTC', commitTimeoutMs: 20, onError: (e) => errors.push(e) });
+    const refused = await ledger.admit({ grantId: 'g1', provider: 'openai', limits: { requests_per_day: 1 }, estimateUsd: 0.4, now: T0, row: startedRow() });
+    expect(refused).toMatchObject({ ok: false, kind: 'storage_unavailable' });
+    expect(errors.map((e) => (e as Error).name)).toContain('StorageTimeoutError');
+    release!();
+    await ledger.flush();
+    // Landed late, then taken back: no reservation, no row, no request counted for a call never sent.
+    expect(inner.reservations.size).toBe(0);
+    expect(inner.rows.size).toBe(0);
+    expect(inner.states.get('g1\nopenai')?.dayRequests).toBe(0);
+    expect((await ledger.admit({ grantId: 'g1', provider: 'openai', limits: { requests_per_day: 1 }, estimateUsd: 0.4, now: T0 })).ok).toBe(true);
+  });
+});

@@ -2,7 +2,7 @@ import type { Limits } from '../protocol';
 import type { UsageRow } from '../usage/types';
 import { periodsOf, secondsUntilNextDay, type CalendarPeriods } from './calendar';
 import { pruneWindow, secondsUntilSlotFrees, WINDOW_MS } from './window';
-import { createGroupCommit } from './write-queue';
+import { createGroupCommit, type WriteOp } from './write-queue';
 import type {
   AdmitRequest,
   AdmitResult,
@@ -23,6 +23,13 @@ export interface LedgerOptions {
   /** The clock orphan recovery bills by. */
   now?: () => number;
   newId?: () => string;
+  /**
+   * How long an admission waits for its commit before it is refused as storage_unavailable: a
+   * blocked database (another connection holding an upgrade) must refuse calls, not hang them.
+   * If such a commit lands later, the admission is taken back out of the store (reservation and
+   * started row deleted, counters rewritten), so the call, never sent, is never billed.
+   */
+  commitTimeoutMs?: number;
 }
 
 /** The extension's ledger: the port, plus a way for tests to wait for settlements nobody awaits. */
@@ -106,7 +113,18 @@ export function createLimitLedger(options: LedgerOptions): ExtensionLedger {
   const loading = new Map<string, Promise<Live>>();
   /** Reservations this ledger made and has not settled: never orphans. */
   const open = new Map<string, Reservation>();
-  const writes = createGroupCommit(store, onError);
+  const writes = createGroupCommit(store, onError, { timeoutMs: options.commitTimeoutMs, onLate: takeBack });
+
+  /** Admissions refused on a timer whose commit landed after all: out of the store again. */
+  function takeBack(ops: WriteOp[]): void {
+    for (const op of ops) {
+      const r = op.put;
+      if (!r) continue;
+      const key = keyOf(r.grantId, r.provider);
+      const live = details.get(key);
+      writes.write({ states: live ? [[key, live.state]] : [], delete: r.id, deleteRow: r.id, retry: true }).catch(() => undefined);
+    }
+  }
 
   /** A detail's counters, read from the store once; cheap afterwards. */
   function load(grantId: string, provider: string): Live | Promise<Live> {

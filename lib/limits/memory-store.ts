@@ -69,6 +69,7 @@ export function memoryCounterStore(options: { onRow?: (row: UsageRow) => void } 
         stats.rowsWritten++;
         options.onRow?.({ ...row });
       }
+      for (const id of batch.deleteRows) rows.delete(id);
     },
   };
 }

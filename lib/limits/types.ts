@@ -68,6 +68,8 @@ export interface CounterBatch {
   deleteReservations: string[];
   /** Usage rows, put by id: a call's `started` row at admission, its finished row at settlement. */
   rows: UsageRow[];
+  /** Rows removed, after the puts: the started row of an admission taken back (see LedgerOptions.commitTimeoutMs). */
+  deleteRows: string[];
 }
 
 /**

@@ -8,6 +8,8 @@ export interface WriteOp {
   put?: Reservation;
   delete?: string;
   rows?: UsageRow[];
+  /** A row to remove: the started row of an admission taken back. */
+  deleteRow?: string;
   /**
    * What a failed commit does with the op. Admissions are not retried: their caller undoes them
    * in memory and refuses the call. Settlements are kept and committed with the next batch,
@@ -23,6 +25,7 @@ export interface WriteOp {
  * Batches run one at a time and in order, so a settlement always lands after its admission.
  */
 export interface GroupCommit {
+  /** Rejects with StorageTimeoutError when not committed within the commit timeout (a blocked database). */
   write(op: WriteOp): Promise<void>;
   /** Commits everything queued, including settlements a failed batch kept; rejects if the store fails. */
   flush(): Promise<void>;
@@ -32,6 +35,26 @@ interface Pending {
   op: WriteOp;
   resolve(): void;
   reject(error: unknown): void;
+  /** Its caller was told it failed, on a timer; the commit may still land. */
+  timedOut?: boolean;
+}
+
+/** A commit that did not finish in time: the database is blocked (another connection holds an upgrade) or hung. */
+export class StorageTimeoutError extends Error {
+  constructor(ms: number) {
+    super(`The database did not commit within ${ms} ms`);
+    this.name = 'StorageTimeoutError';
+  }
+}
+
+export interface GroupCommitOptions {
+  /** How long a write waits for its commit before its caller is told it failed. Default: no limit. */
+  timeoutMs?: number;
+  /**
+   * Admissions whose callers were told they failed (timed out) but whose batch committed later:
+   * the ledger takes them back out of the store.
+   */
+  onLate?: (ops: WriteOp[]) => void;
 }
 
 const copy = (s: CounterState): CounterState => ({ ...s, recent: [...s.recent], ...(s.overrun ? { overrun: { ...s.overrun } } : {}) });
@@ -39,13 +62,17 @@ const copy = (s: CounterState): CounterState => ({ ...s, recent: [...s.recent], 
 function batchOf(ops: WriteOp[]): CounterBatch {
   const states = new Map<string, CounterState>();
   const rows = new Map<string, UsageRow>();
-  const batch: CounterBatch = { states: [], putReservations: [], deleteReservations: [], rows: [] };
+  const batch: CounterBatch = { states: [], putReservations: [], deleteReservations: [], rows: [], deleteRows: [] };
   for (const op of ops) {
     for (const [key, state] of op.states) states.set(key, state);
     if (op.put) batch.putReservations.push(op.put);
     if (op.delete) batch.deleteReservations.push(op.delete);
     // A later row of the same call replaces the earlier one.
     for (const row of op.rows ?? []) rows.set(row.id, row);
+    if (op.deleteRow) {
+      rows.delete(op.deleteRow);
+      batch.deleteRows.push(op.deleteRow);
+    }
   }
   batch.states = [...states.values()].map(copy);
   batch.rows = [...rows.values()];
@@ -54,7 +81,7 @@ function batchOf(ops: WriteOp[]): CounterBatch {
 
 const ignore = (): void => undefined;
 
-export function createGroupCommit(store: CounterStore, onError: (error: unknown) => void): GroupCommit {
+export function createGroupCommit(store: CounterStore, onError: (error: unknown) => void, options: GroupCommitOptions = {}): GroupCommit {
   let queue: Pending[] = [];
   let running: Promise<void> | undefined;
 
@@ -75,7 +102,9 @@ export function createGroupCommit(store: CounterStore, onError: (error: unknown)
         if (queue.some((p) => p.resolve !== ignore)) continue;
         return;
       }
+      const late = taken.filter((p) => p.timedOut && !p.op.retry).map((p) => p.op);
       for (const p of taken) p.resolve();
+      if (late.length > 0) options.onLate?.(late);
     }
   }
 
@@ -89,7 +118,33 @@ export function createGroupCommit(store: CounterStore, onError: (error: unknown)
 
   function write(op: WriteOp): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      queue.push({ op, resolve, reject });
+      const { timeoutMs } = options;
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const pending: Pending = {
+        op,
+        resolve: () => {
+          clearTimeout(timer);
+          resolve();
+        },
+        reject: (error) => {
+          clearTimeout(timer);
+          reject(error);
+        },
+      };
+      if (timeoutMs !== undefined) {
+        timer = setTimeout(() => {
+          const error = new StorageTimeoutError(timeoutMs);
+          onError(error);
+          // Not yet taken: an admission is simply dropped; a settlement stays queued for when the database frees.
+          const at = queue.indexOf(pending);
+          if (at >= 0) {
+            if (op.retry) queue[at] = { op, resolve: ignore, reject: ignore };
+            else queue.splice(at, 1);
+          } else pending.timedOut = true;
+          reject(error);
+        }, timeoutMs);
+      }
+      queue.push(pending);
       schedule();
     });
   }

@@ -24,7 +24,7 @@ export function describeStorageError(error: unknown): { reason: string; message:
   if (name === 'QuotaExceededError' || innerName === 'QuotaExceededError') {
     return { reason: 'quota', message: "The browser's storage for the wallet is full. Free disk space, or delete old activity in Settings." };
   }
-  if (['DatabaseClosedError', 'InvalidStateError', 'VersionError', 'OpenFailedError', 'BlockedError'].includes(name)) {
+  if (['StorageTimeoutError', 'DatabaseClosedError', 'InvalidStateError', 'VersionError', 'OpenFailedError', 'BlockedError'].includes(name)) {
     return { reason: 'blocked', message: "The wallet's database is closed or blocked by another window. Close other wallet windows or restart the browser." };
   }
   return { reason: 'error', message: `The wallet's database could not be written (${name}).` };

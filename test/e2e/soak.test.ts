@@ -378,3 +378,54 @@ describe('chaos soak', () => {
     expect([...outcomes.values()].filter((o) => o === 'hung')).toEqual([]);
   }, 600_000);
 });
+
+describe('storage that cannot commit', () => {
+  // Chromium ignores quota overrides for an extension with unlimitedStorage, so the failure injected here is a
+  // blocked database: another context opens it at a newer version, drops the reservations table and keeps its
+  // connection open, so the worker's database cannot reopen until it lets go. A full quota is covered in
+  // lib/proxy/handle.storage.test.ts.
+  it('refuses calls with a 503 in the provider’s shape, sends nothing, says why in the popup and on the dashboard, and recovers', async () => {
+    upstream.clearRequests();
+    const call = (id: number) =>
+      pages.a.evaluate((s) => (window as unknown as Json).soakCall(s), { id, site: 'a', provider: 'openai', model: `soak-o-${id}`, stream: false, kind: 'plain' } as Json);
+    expect(await call(9101)).toBe('ok');
+    expect(upstream.getRequests()).toHaveLength(1);
+    await monitor.evaluate(
+      () =>
+        new Promise<void>((resolve, reject) => {
+          const open = indexedDB.open('okap-vault', 10_000);
+          open.onupgradeneeded = () => open.result.deleteObjectStore('reservations');
+          open.onsuccess = () => {
+            // Held, and deaf to the worker's requests to close it.
+            (window as unknown as { held: IDBDatabase }).held = open.result;
+            resolve();
+          };
+          open.onerror = () => reject(open.error);
+        }),
+    );
+    expect(await call(9102)).toMatch(/503 storage_unavailable/);
+    expect(upstream.getRequests()).toHaveLength(1);
+
+    const popup = await ext.openPage('popup.html');
+    await popup.waitForSelector('::-p-text(Apps’ calls are refused)');
+    expect(await popup.evaluate(() => document.body.innerText)).toContain('database is closed or blocked');
+    await popup.close();
+    const dashboard = await ext.openPage('options.html#/activity');
+    await dashboard.waitForSelector('::-p-text(Apps’ calls are refused: the wallet cannot record them.)');
+    await dashboard.close();
+
+    // Let go: the worker's database reopens (and restores its table), calls are recorded and sent again.
+    await monitor.evaluate(() => (window as unknown as { held: IDBDatabase }).held.close());
+    const rows = async () => (await storeRows('usage')).filter((r) => String(r.model).startsWith('soak-o-91'));
+    await until(async () => (await rows()).length >= 2, 20_000);
+    expect(await call(9103)).toBe('ok');
+    expect(upstream.getRequests()).toHaveLength(2);
+    // The refused call has its refusal row only: the admission that landed late was taken back.
+    expect((await rows()).map((r) => [r.model, r.status]).sort()).toEqual([
+      ['soak-o-9101', 200],
+      ['soak-o-9102', 503],
+      ['soak-o-9103', 200],
+    ]);
+    expect(await storeRows('reservations')).toEqual([]);
+  }, 120_000);
+});
