@@ -45,6 +45,8 @@ interface CallSpec {
   stream: boolean;
   kind: Kind;
   abortAfterMs?: number;
+  /** The page's grant to use; default the one for the provider. */
+  grant?: string;
 }
 
 /** Limits per site and provider: each kind of limit is hit during the run. */
@@ -95,7 +97,7 @@ async function installRunner(page: Page): Promise<void> {
   await page.evaluate(() => {
     const w = window as unknown as Json;
     w.soakCall = async (spec: CallSpec) => {
-      const grant = w.grants[spec.provider];
+      const grant = w.grants[spec.grant ?? spec.provider];
       const controller = new AbortController();
       const abort = spec.abortAfterMs ? setTimeout(() => controller.abort(), spec.abortAfterMs) : undefined;
       let deadline: ReturnType<typeof setTimeout> | undefined;
@@ -385,9 +387,19 @@ describe('storage that cannot commit', () => {
   // connection open, so the worker's database cannot reopen until it lets go. A full quota is covered in
   // lib/proxy/handle.storage.test.ts.
   it('refuses calls with a 503 in the provider’s shape, sends nothing, says why in the popup and on the dashboard, and recovers', async () => {
+    // A grant of its own, so the limits the soak used up do not interfere.
+    const granted = pages.a.evaluate(async () => {
+      const w = window as unknown as Json;
+      w.grants.storage = await w.okap.requestAccess({ provider: 'openai', limits: { daily_spend: 5 } });
+    });
+    await approve(await approvalWindow(ext));
+    await granted;
     upstream.clearRequests();
     const call = (id: number) =>
-      pages.a.evaluate((s) => (window as unknown as Json).soakCall(s), { id, site: 'a', provider: 'openai', model: `soak-o-${id}`, stream: false, kind: 'plain' } as Json);
+      pages.a.evaluate(
+        (s) => (window as unknown as Json).soakCall(s),
+        { id, site: 'a', provider: 'openai', model: `soak-o-${id}`, stream: false, kind: 'plain', grant: 'storage' } as Json,
+      );
     expect(await call(9101)).toBe('ok');
     expect(upstream.getRequests()).toHaveLength(1);
     await monitor.evaluate(
