@@ -14,6 +14,8 @@ beforeAll(async () => {
   mock = new LLMock({ port: 0, host: '127.0.0.1', auth: { apiKeys: [REAL_KEY] } });
   mock.onMessage('hello', { content: 'Hi', usage: { prompt_tokens: 10, completion_tokens: 5 } });
   mock.onMessage('slow', { content: 'word '.repeat(40) }, { latency: 20, chunkSize: 5 });
+  // Reports far more output than the call asked for: its real cost passes its reservation.
+  mock.onMessage('overrun', { content: 'long', usage: { prompt_tokens: 10, completion_tokens: 50_000 } });
   await mock.start();
 });
 afterAll(() => mock.stop());
@@ -99,5 +101,29 @@ describe('write-ahead', () => {
     expect([...inner.rows.values()]).toMatchObject([{ id: held.id, status: 'interrupted', costUsd: held.amountUsd }]);
     expect(inner.states.get(`${grant.id}\nopenai`)?.daySpentUsd).toBe(held.amountUsd);
     await reader.cancel();
+  });
+});
+
+describe('overrun hold (issue 7, defence in depth)', () => {
+  it('holds paid calls of a grant once one settled above its reservation, until the person acknowledges it', async () => {
+    const grant = makeGrant([{ provider: 'openai', limits: { daily_spend: 50 } }]);
+    const token = kit.grant(grant);
+    const first = await call('openai', '/chat/completions', token, chatBody({ max_tokens: 10, messages: [{ role: 'user', content: 'overrun' }] }));
+    expect(first.status).toBe(200);
+    await first.text();
+    const ledger = kit.deps.limits as ReturnType<typeof createLimitLedger>;
+    await ledger.flush();
+    const [row] = [...inner.rows.values()];
+    expect(row?.costUsd).toBeGreaterThan(0.1);
+    const held = await call('openai', '/chat/completions', token, chatBody({ max_tokens: 10 }));
+    expect(held.status).toBe(429);
+    expect(held.headers.get('x-should-retry')).toBe('false');
+    expect(await held.json()).toMatchObject({ error: { message: expect.stringMatching(/more than the .* held for it/) } });
+    expect(mock.getRequests()).toHaveLength(1);
+    expect(await ledger.overruns()).toMatchObject([{ grantId: grant.id, provider: 'openai' }]);
+    await ledger.acknowledgeOverrun(grant.id, 'openai');
+    const again = await call('openai', '/chat/completions', token, chatBody({ max_tokens: 10 }));
+    expect(again.status).toBe(200);
+    await again.text();
   });
 });
