@@ -7,6 +7,7 @@ import type { Grant } from '@/lib/grants/types';
 import type { VaultMethod } from '@/lib/messages/vault-api';
 import { pageApi } from '@/lib/page-api/service';
 import type { GrantedResponse } from '@/lib/protocol';
+import { usageCsv } from '@/lib/usage/csv';
 import { KeyStore } from '@/lib/vault/keys';
 import { ImportPlans } from '@/lib/vault/import-plans';
 import { vaultService } from '@/lib/vault/service';
@@ -92,6 +93,17 @@ export default defineBackground(() => {
       vault.requireKey();
       return proxy.usage.recent(limit);
     },
+    // Why calls are refused (storage) or held (overruns): not secret, shown even while locked.
+    proxyHealth: () => proxy.health(),
+    acknowledgeOverrun: async ({ grantId, provider }: { grantId: string; provider: string }) => {
+      vault.requireKey();
+      await proxy.acknowledgeOverrun(grantId, provider);
+      return null;
+    },
+    exportUsageCsv: async () => {
+      vault.requireKey();
+      return { fileName: `okap-activity-${new Date().toISOString().slice(0, 10)}.csv`, text: usageCsv(await proxy.usage.all()) };
+    },
   };
   registerVaultHandlers(handlers, {
     ready,
@@ -100,7 +112,8 @@ export default defineBackground(() => {
       if (KEY_CHANGES.has(method)) proxy.forgetKeys();
       if (method === 'resetVault') grants.forget();
       if (method === 'updateSettings' || method === 'resetVault' || method === 'applyImport') await proxy.refreshSettings();
-      if (STATE_CHANGES.has(method)) return;
+      // Reading why calls are refused is not activity, and must answer even while the database is blocked.
+      if (STATE_CHANGES.has(method) || method === 'proxyHealth') return;
       await vault.touch();
       await lockTimer.schedule();
     },

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { UsageAnomaly, UsageRow } from '@/lib/usage/types';
 import { callVault } from '@/utils/vault-client';
+import { ProxyHealthNotice } from './ProxyHealthNotice';
 
 const usd = (value: number | undefined) => (value === undefined ? '—' : `$${value < 0.01 && value > 0 ? value.toFixed(5) : value.toFixed(4)}`);
 const time = (ms: number) => new Date(ms).toLocaleString(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit' });
@@ -31,6 +32,7 @@ export function ActivityPage() {
   return (
     <section className="stack">
       <h2>Activity</h2>
+      <ProxyHealthNotice />
       {rows.length === 0 && <p>No calls yet. Every call an app makes through the vault is listed here with its cost.</p>}
       {rows.length > 0 && (
         <>

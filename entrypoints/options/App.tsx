@@ -7,6 +7,7 @@ import { KeysPage } from './KeysPage';
 import { SettingsPage } from './SettingsPage';
 import { AppsPage } from './AppsPage';
 import { ActivityPage } from './ActivityPage';
+import { ProxyHealthNotice } from './ProxyHealthNotice';
 
 const pages = { apps: 'Apps', activity: 'Activity', keys: 'Keys', settings: 'Settings' } as const;
 type Page = keyof typeof pages;
@@ -25,7 +26,12 @@ export function App() {
     return () => window.removeEventListener('hashchange', onHash);
   }, []);
 
-  if (!status) return <main aria-busy="true" />;
+  if (!status)
+    return (
+      <main aria-busy="true">
+        <ProxyHealthNotice />
+      </main>
+    );
   if (!status.exists) return <Onboarding onCreated={setStatus} />;
   if (!status.unlocked) {
     return (

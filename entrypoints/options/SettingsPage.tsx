@@ -9,6 +9,7 @@ import { ChangePassphrase } from './ChangePassphrase';
 import { DefaultsSetting } from './DefaultsSetting';
 import { PriceOverrides } from './PriceOverrides';
 import { ResetVault } from './ResetVault';
+import { RetentionSetting } from './RetentionSetting';
 
 export function SettingsPage({ status, onStatus }: { status: VaultStatus; onStatus: (status: VaultStatus) => void }) {
   const [settings, setSettings] = useState<Settings>();
@@ -19,6 +20,7 @@ export function SettingsPage({ status, onStatus }: { status: VaultStatus; onStat
       <AutoLockSetting minutes={status.autoLockMinutes} onSaved={(autoLockMinutes) => onStatus({ ...status, autoLockMinutes })} />
       {settings && <DefaultsSetting settings={settings} onSaved={setSettings} />}
       {settings && <PriceOverrides settings={settings} onSaved={setSettings} />}
+      {settings && <RetentionSetting settings={settings} onSaved={setSettings} />}
       <ChangePassphrase />
       <BackupExport />
       <BackupImport />

@@ -34,7 +34,10 @@ export interface GrantRow extends Grant {
   token: Sealed;
 }
 
-/** The only place that knows Dexie. Versions are declarative; never edit a shipped one, add the next. */
+/**
+ * The only place that knows Dexie. Versions are declarative; never edit a shipped one, add the
+ * next, with a fixture written by it in `fixtures/` (see migrations.test.ts).
+ */
 export class VaultDb extends Dexie {
   meta!: Table<MetaRow, string>;
   keys!: Table<KeyRow, string>;
@@ -49,5 +52,8 @@ export class VaultDb extends Dexie {
     this.version(2).stores({ grants: 'id, &tokenHash, origin' });
     // Usage is append-only history; limits read only the running counters, never scan it.
     this.version(3).stores({ usage: 'id, time, grantId', counters: '[grantId+provider]', reservations: 'id' });
+    // Write-ahead rows: an admitted call's row exists from admission on (`started`), so the dashboard
+    // finds calls in flight or interrupted by status. Rows, counters and reservations are unchanged.
+    this.version(4).stores({ usage: 'id, time, grantId, status' });
   }
 }

@@ -2,12 +2,13 @@ import type { UsageRow, UsageSink } from '../usage/types';
 import type { VaultDb } from './schema';
 
 /**
- * One row per call, newest first for the Activity page. Rows are written in batches, one transaction
- * per batch, so that a busy app does not queue one IndexedDB write per call behind its next calls.
- * Limits do not depend on these rows (they use the running counters), so a row still in the batch
- * when the worker dies costs the history one line, never a budget.
+ * The Activity page's reader, and the writer of refusal rows (calls refused before admission,
+ * which were never forwarded and cost nothing). Admitted calls' rows are not written here: the
+ * ledger commits them ahead, with the reservation (see LimitLedger). Refusal rows are written in
+ * batches so that an app hammering a refusal does not queue one transaction per call; a refusal
+ * still in the batch when the worker dies costs the history one line of a call that never left.
  */
-export function dexieUsageLog(db: VaultDb): UsageSink & { recent(limit: number): Promise<UsageRow[]>; flush(): Promise<void> } {
+export function dexieUsageLog(db: VaultDb): UsageSink & { recent(limit: number): Promise<UsageRow[]>; all(): Promise<UsageRow[]>; flush(): Promise<void> } {
   let batch: UsageRow[] = [];
   let writing: Promise<void> | undefined;
 
@@ -31,6 +32,11 @@ export function dexieUsageLog(db: VaultDb): UsageSink & { recent(limit: number):
     async recent(limit) {
       await flush();
       return db.usage.orderBy('time').reverse().limit(limit).toArray();
+    },
+    /** Every row, oldest first: for the CSV export. */
+    async all() {
+      await flush();
+      return db.usage.orderBy('time').toArray();
     },
   };
 }

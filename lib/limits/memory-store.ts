@@ -1,3 +1,4 @@
+import type { UsageRow } from '../usage/types';
 import type { CounterBatch, CounterState, CounterStore, Reservation } from './types';
 
 /** Counts of what the ledger asked of its store: tests assert work, not time. */
@@ -8,26 +9,34 @@ export interface StoreStats {
   statesWritten: number;
   reservationsPut: number;
   reservationsDeleted: number;
+  rowsWritten: number;
 }
 
 export interface MemoryCounterStore extends CounterStore {
   readonly stats: StoreStats;
   readonly states: ReadonlyMap<string, CounterState>;
   readonly reservations: ReadonlyMap<string, Reservation>;
+  /** Usage rows by id, as committed. */
+  readonly rows: ReadonlyMap<string, UsageRow>;
 }
 
-const copy = (s: CounterState): CounterState => ({ ...s, recent: [...s.recent] });
+const copy = (s: CounterState): CounterState => ({ ...s, recent: [...s.recent], ...(s.overrun ? { overrun: { ...s.overrun } } : {}) });
 
-/** A CounterStore in memory, copying on the way in and out as a database would. */
-export function memoryCounterStore(): MemoryCounterStore {
+/**
+ * A CounterStore in memory, copying on the way in and out as a database would. `onRow` sees
+ * each committed row (the test kit shows them in its usage sink, as the Activity page would).
+ */
+export function memoryCounterStore(options: { onRow?: (row: UsageRow) => void } = {}): MemoryCounterStore {
   const states = new Map<string, CounterState>();
   const reservations = new Map<string, Reservation>();
-  const stats: StoreStats = { loads: 0, lists: 0, commits: 0, statesWritten: 0, reservationsPut: 0, reservationsDeleted: 0 };
+  const rows = new Map<string, UsageRow>();
+  const stats: StoreStats = { loads: 0, lists: 0, commits: 0, statesWritten: 0, reservationsPut: 0, reservationsDeleted: 0, rowsWritten: 0 };
   const keyOf = (grantId: string, provider: string): string => `${grantId}\n${provider}`;
   return {
     stats,
     states,
     reservations,
+    rows,
     async load(grantId, provider) {
       stats.loads++;
       const state = states.get(keyOf(grantId, provider));
@@ -36,6 +45,10 @@ export function memoryCounterStore(): MemoryCounterStore {
     async listReservations() {
       stats.lists++;
       return [...reservations.values()].map((r) => ({ ...r }));
+    },
+    async listStates() {
+      stats.lists++;
+      return [...states.values()].map(copy);
     },
     async commit(batch: CounterBatch) {
       stats.commits++;
@@ -51,6 +64,12 @@ export function memoryCounterStore(): MemoryCounterStore {
         reservations.delete(id);
         stats.reservationsDeleted++;
       }
+      for (const row of batch.rows) {
+        rows.set(row.id, { ...row });
+        stats.rowsWritten++;
+        options.onRow?.({ ...row });
+      }
+      for (const id of batch.deleteRows) rows.delete(id);
     },
   };
 }

@@ -9,6 +9,7 @@ import { decisionSchema } from '../approvals/decision';
 import type { ApprovalView } from '../approvals/view';
 import type { Grant } from '../grants/types';
 import type { UsageRow } from '../usage/types';
+import type { ProxyHealth } from '../usage/health';
 
 const passphrase = z.string().max(1024);
 const id = z.string().min(1).max(100);
@@ -42,6 +43,9 @@ export const vaultApi = {
   listGrants: z.undefined(),
   revokeGrant: z.object({ id }),
   recentUsage: z.object({ limit: z.number().int().min(1).max(1000) }),
+  proxyHealth: z.undefined(),
+  acknowledgeOverrun: z.object({ grantId: id, provider: z.string().min(1).max(64) }),
+  exportUsageCsv: z.undefined(),
 } as const;
 
 export interface VaultApiResults {
@@ -69,6 +73,9 @@ export interface VaultApiResults {
   listGrants: Grant[];
   revokeGrant: null;
   recentUsage: UsageRow[];
+  proxyHealth: ProxyHealth;
+  acknowledgeOverrun: null;
+  exportUsageCsv: { fileName: string; text: string };
 }
 
 export type VaultMethod = keyof typeof vaultApi;
@@ -76,6 +83,6 @@ export type VaultParams<M extends VaultMethod> = z.input<(typeof vaultApi)[M]>;
 
 /** The methods the approval window and the Apps page use; the rest belong to the vault itself. */
 export type AccessMethod = 'pendingApprovals' | 'approve' | 'deny' | 'listGrants' | 'revokeGrant';
-export type UsageMethod = 'recentUsage';
+export type UsageMethod = 'recentUsage' | 'proxyHealth' | 'acknowledgeOverrun' | 'exportUsageCsv';
 
 export type VaultHandlers<K extends VaultMethod> = { [M in K]: (params: VaultParams<M>) => Promise<VaultApiResults[M]> };

@@ -4,9 +4,9 @@ import type { ProviderAdapter } from '../providers/types';
 
 /**
  * Every refusal of the pipeline. Stages throw these; `errorResponse` is the one place they
- * become a Response. The two types beyond the OKAP list describe the vault's own plumbing.
+ * become a Response. The types beyond the OKAP list describe the vault's own plumbing.
  */
-export type ProxyErrorType = OkapWireErrorType | 'upstream_unreachable' | 'internal_error';
+export type ProxyErrorType = OkapWireErrorType | 'upstream_unreachable' | 'storage_unavailable' | 'internal_error';
 
 const STATUS: Readonly<Record<ProxyErrorType, number>> = {
   token_invalid: 401,
@@ -25,11 +25,16 @@ const STATUS: Readonly<Record<ProxyErrorType, number>> = {
   budget_exhausted: 429,
   vault_locked: 503,
   upstream_unreachable: 502,
+  // The vault could not record the call (quota full, database blocked, disk error): nothing was sent.
+  storage_unavailable: 503,
   internal_error: 500,
 };
 
-const EXTRA_MESSAGES: Readonly<Record<'upstream_unreachable' | 'internal_error', string>> = {
+type ExtraType = 'upstream_unreachable' | 'storage_unavailable' | 'internal_error';
+const EXTRA_MESSAGES: Readonly<Record<ExtraType, string>> = {
   upstream_unreachable: 'The OKAP vault could not reach the provider',
+  storage_unavailable:
+    'The OKAP vault could not record this call (its storage is full or unavailable), so it did not send it. Free some disk space or open the wallet to see why.',
   internal_error: 'The OKAP vault failed to handle this request',
 };
 
@@ -41,7 +46,7 @@ export class ProxyError extends Error {
     /** For rate_limited: seconds until a call can succeed. */
     readonly retryAfterSeconds?: number,
   ) {
-    super(message ?? (type === 'upstream_unreachable' || type === 'internal_error' ? EXTRA_MESSAGES[type] : defaultErrorMessage(type)));
+    super(message ?? (type in EXTRA_MESSAGES ? EXTRA_MESSAGES[type as ExtraType] : defaultErrorMessage(type as OkapWireErrorType)));
     this.name = 'ProxyError';
     this.status = STATUS[type];
   }

@@ -49,7 +49,7 @@ describe('Anthropic through the proxy', () => {
     expect(row).toMatchObject({ provider: 'anthropic', model: 'claude-sonnet-4-5', endpoint: '/v1/messages', status: 200, inputTokens: 900, outputTokens: 120 });
     // claude-sonnet-4-5: $3 / MTok in, $15 / MTok out.
     expect(row?.costUsd).toBeCloseTo(900 * 3e-6 + 120 * 15e-6, 9);
-    expect(kit.ledger.snapshot(row?.grantId ?? '', 'anthropic', kit.clock.now)?.monthReservedUsd).toBe(0);
+    expect((await kit.ledger.snapshot(row?.grantId ?? '', 'anthropic', kit.clock.now))?.monthReservedUsd).toBe(0);
   });
 
   it('answers refusals in Anthropic’s error shape', async () => {

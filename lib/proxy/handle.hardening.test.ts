@@ -54,7 +54,7 @@ async function errorOf(response: Response): Promise<{ status: number; body: stri
 /** What the ledger took in for a grant once every call has settled. */
 async function spent(grantId: string, provider: string): Promise<number> {
   await kit.ledger.flush();
-  return kit.ledger.snapshot(grantId, provider, kit.clock.now)?.daySpentUsd ?? 0;
+  return (await kit.ledger.snapshot(grantId, provider, kit.clock.now)).daySpentUsd;
 }
 
 const claude = { model: 'claude-sonnet-4-20250514', max_tokens: 20_000, stream: true, messages: [{ role: 'user', content: 'Hi' }] };

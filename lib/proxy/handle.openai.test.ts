@@ -41,7 +41,7 @@ describe('OpenAI through the proxy', () => {
     });
     // gpt-4o: $2.50 / MTok in, $10 / MTok out.
     expect(row?.costUsd).toBeCloseTo(1200 * 2.5e-6 + 340 * 10e-6, 9);
-    const spent = kit.ledger.snapshot(row?.grantId ?? '', 'openai', kit.clock.now);
+    const spent = (await kit.ledger.snapshot(row?.grantId ?? '', 'openai', kit.clock.now));
     expect(spent).toMatchObject({ dayReservedUsd: 0, dayRequests: 1 });
     expect(spent?.daySpentUsd).toBeCloseTo(row?.costUsd ?? -1, 12);
     await kit.ledger.flush();

@@ -140,7 +140,7 @@ describe('spend under a limit, whatever the app does', () => {
           for (const burst of bursts) await Promise.all(burst.map((plan) => run(kit, token, plan)));
           await kit.ledger.flush();
           billedCalls += kit.usage.rows.filter((row) => (row.costUsd ?? 0) > 0).length;
-          const snapshot = kit.ledger.snapshot(grant.id, 'openai', kit.clock.now);
+          const snapshot = await kit.ledger.snapshot(grant.id, 'openai', kit.clock.now);
           const recorded = kit.usage.rows.reduce((sum, row) => sum + (row.costUsd ?? 0), 0);
           worstOverrunUsd = Math.max(worstOverrunUsd, (snapshot?.daySpentUsd ?? 0) - limit, recorded - limit);
           expect(snapshot?.dayReservedUsd).toBe(0);

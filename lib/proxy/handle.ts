@@ -153,6 +153,7 @@ export async function handle(request: Request, ctx: ProxyContext, deps: ProxyDep
       label: { origin, endpoint: target.path, ...(model !== undefined ? { model } : {}) },
       revoked,
       now: () => deps.now(),
+      startedAt: trail.startedAt,
     });
     trail.admitted = true;
     // Activity against auto-lock: only calls that can cost something (a known-free models
@@ -193,7 +194,7 @@ export async function handle(request: Request, ctx: ProxyContext, deps: ProxyDep
       );
     } catch (error) {
       // forward settles on its own paths; this covers a failure nobody foresaw.
-      finish({ status: 500, billable: false });
+      void finish({ status: 500, billable: false });
       throw error;
     }
   } catch (error) {

@@ -1,11 +1,11 @@
 import type { Reservation } from '../limits/types';
 import type { UsageRow } from '../usage/types';
 import type { ProxyDeps } from './deps';
-import { newRowId, recordRow } from './settle';
 
-function interruptedRow(r: Reservation, id: string): UsageRow {
+/** The finished row of a call whose worker died: its started row, billed its reservation. */
+function interruptedRow(r: Reservation): UsageRow {
   return {
-    id,
+    id: r.id,
     time: r.createdAt,
     origin: r.label?.origin ?? '',
     grantId: r.grantId,
@@ -23,12 +23,11 @@ function interruptedRow(r: Reservation, id: string): UsageRow {
 }
 
 /**
- * Settles the calls a dead worker left in flight: each is billed its reservation and logged
- * as `interrupted`. Call once at start, before the first `handle`.
+ * Settles the calls a dead worker left in flight: each is billed its reservation (an upper
+ * bound) and its row, written ahead at admission, is completed as `interrupted`, in one commit
+ * with the reservation's removal. Call once at start, before the first `handle`.
  */
-export async function recoverInterruptedCalls(deps: Pick<ProxyDeps, 'limits' | 'usage' | 'onError' | 'newId'>): Promise<number> {
-  const orphans = await deps.limits.recoverOrphans((r) => {
-    recordRow(deps, interruptedRow(r, newRowId(deps)));
-  });
+export async function recoverInterruptedCalls(deps: Pick<ProxyDeps, 'limits'>): Promise<number> {
+  const orphans = await deps.limits.recoverOrphans(interruptedRow);
   return orphans.length;
 }

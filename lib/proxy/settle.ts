@@ -111,10 +111,15 @@ export function recordRow(deps: Pick<ProxyDeps, 'usage' | 'onError'>, row: Usage
 
 export const newRowId = (deps: Pick<ProxyDeps, 'newId'>): string => (deps.newId ? deps.newId() : crypto.randomUUID());
 
-/** A function that settles the call the first time it is called and ignores later calls. */
-export function settler(call: AdmittedCall, deps: ProxyDeps): (outcome: CallOutcome) => void {
+/**
+ * A function that settles the call the first time it is called and ignores later calls. The
+ * ledger replaces the reservation with the cost and completes the call's row (its id is the
+ * reservation's) in one commit; the answer does not wait for it. Should that commit fail, the
+ * reservation stays and the next start bills it as `interrupted`, an upper bound.
+ */
+export function settler(call: AdmittedCall, deps: ProxyDeps): (outcome: CallOutcome) => Promise<void> {
   let done = false;
-  return (outcome) => {
+  return async (outcome) => {
     if (done) return;
     done = true;
     const endedAt = deps.now();
@@ -126,7 +131,10 @@ export function settler(call: AdmittedCall, deps: ProxyDeps): (outcome: CallOutc
     } catch (error) {
       deps.onError?.(error);
     }
-    deps.limits.settle(call.reservation, charged, endedAt);
-    recordRow(deps, rowOf(call, outcome, newRowId(deps), endedAt, shown, anomaly));
+    try {
+      await deps.limits.settle(call.reservation, charged, endedAt, rowOf(call, outcome, call.reservation.id, endedAt, shown, anomaly));
+    } catch (error) {
+      deps.onError?.(error);
+    }
   };
 }

@@ -4,9 +4,8 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Grant } from '../grants/types';
-import { createLimitLedger } from '../limits/ledger';
+import { createLimitLedger, type ExtensionLedger } from '../limits/ledger';
 import { memoryCounterStore, type MemoryCounterStore } from '../limits/memory-store';
-import type { LimitLedger } from '../limits/types';
 import type { PriceOverride } from '../pricing';
 import { AI_MODEL_ACCESS, type GrantedAuthorizationDetail, type Limits } from '../protocol';
 import type { KeyKind } from '../providers/kinds';
@@ -70,7 +69,7 @@ export interface Kit {
   grants: Map<string, Grant>;
   keys: Map<string, ProviderKey>;
   store: MemoryCounterStore;
-  ledger: LimitLedger;
+  ledger: ExtensionLedger;
   usage: MemoryUsageSink;
   hub: RevocationHub;
   sent: Sent[];
@@ -96,11 +95,12 @@ export function keysFor(mockUrl: string): Map<string, ProviderKey> {
 export function makeKit(mockUrl: string, timeZone = 'UTC'): Kit {
   const grants = new Map<string, Grant>();
   const keys = keysFor(mockUrl);
-  const store = memoryCounterStore();
+  // Admitted calls' rows are committed by the ledger; the sink shows them beside the refusals.
+  const usage = memoryUsageSink();
+  const store = memoryCounterStore({ onRow: (row) => void usage.record(row) });
   const errors: unknown[] = [];
   const clock = { now: T0 };
   const ledger = createLimitLedger({ store, timeZone, onError: (e) => errors.push(e), now: () => clock.now });
-  const usage = memoryUsageSink();
   const hub = createRevocationHub();
   const sent: Sent[] = [];
   const overrides: PriceOverride[] = [];

@@ -10,7 +10,10 @@ export function memoryUsageSink(): MemoryUsageSink {
   return {
     rows,
     record(row) {
-      rows.push(row);
+      // Put by id, as the stores do: a call's finished row replaces its started one.
+      const at = rows.findIndex((r) => r.id === row.id);
+      if (at >= 0) rows[at] = row;
+      else rows.push(row);
     },
   };
 }

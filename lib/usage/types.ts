@@ -1,17 +1,22 @@
 /**
  * One row of the activity log: what one proxied call did and cost. The proxy writes exactly
- * one per call that reached a live grant (refusals included, so the user sees them); a call
- * whose worker died is written later, from its reservation, as `interrupted`.
+ * one per call that reached a live grant (refusals included, so the user sees them). An
+ * admitted call's row is written ahead, as `started`, in the same commit as its reservation,
+ * and completed under the same id when it settles; a call whose worker died is completed on
+ * the next start, from its reservation, as `interrupted`.
  */
 
 /**
  * How a call ended: the HTTP status the app received, or what cut it short.
  * - `aborted`: the app cancelled (abort signal or body cancel) before the answer was complete.
  * - `cut`: the upstream stream broke off, or the grant was revoked while it ran.
+ * - `started`: admitted and not settled yet (in flight, or its worker died and the next start
+ *   has not recovered it yet).
  * - `interrupted`: the worker died mid-call; billed from its reservation on the next start.
+ *   The upstream may or may not have seen it.
  * - `unreachable`: the upstream could not be reached (the app got 502).
  */
-export type UsageStatus = number | 'aborted' | 'cut' | 'interrupted' | 'unreachable';
+export type UsageStatus = number | 'started' | 'aborted' | 'cut' | 'interrupted' | 'unreachable';
 
 export interface UsageRow {
   id: string;

@@ -21,6 +21,8 @@ const fields = {
   timeZone: z.string().max(64).refine((zone) => isTimeZone(zone), 'Unknown time zone'),
   /** Prices the user sets, for models the price list does not know; they win over the list. */
   priceOverrides: z.array(priceOverrideSchema).max(500),
+  /** Days the activity log keeps a call's row; older rows are pruned in the background. Limits never read rows. */
+  usageRetentionDays: z.number().int().min(7).max(36500),
 };
 
 /** User preferences. Not secret; kept in the vault database so a backup can carry them. */
@@ -30,6 +32,7 @@ export const settingsSchema = z.object({
   defaultExpiryDays: fields.defaultExpiryDays.default(30),
   timeZone: fields.timeZone.default(''),
   priceOverrides: fields.priceOverrides.default([]),
+  usageRetentionDays: fields.usageRetentionDays.default(365),
 });
 /** A change to some settings: no defaults here, or a patch would reset what it does not name. */
 export const settingsPatchSchema = z.object(fields).partial();
