@@ -266,7 +266,9 @@ describe('storage that cannot commit', () => {
   // connection open, so the worker's database cannot reopen until it lets go. A full quota is covered in
   // lib/proxy/handle.storage.test.ts.
   it('refuses calls with a 503 in the provider’s shape, sends nothing, says why in the popup and on the dashboard, and recovers', async () => {
-    // A grant of its own, so the limits the soak used up do not interfere.
+    // A grant of its own, so the limits the soak used up do not interfere. Asked from the tab in
+    // front: a background tab's request would wait quietly for the toolbar button.
+    await pages.a.bringToFront();
     const granted = pages.a.evaluate(async () => {
       const w = window as unknown as Json;
       w.grants.storage = await w.okap.requestAccess({ provider: 'openai', limits: { daily_spend: 5 } });
