@@ -1,0 +1,91 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+
+/**
+ * Driving Firefox (ESR 153, and 140 which the manifest accepts) over WebDriver BiDi with
+ * puppeteer-core 24.43 takes a few workarounds, each verified on this machine; they live here so
+ * the suites never see them.
+ */
+
+/** The add-on id from wxt.config.ts, and the fixed UUID its moz-extension:// pages get in tests. */
+export const geckoId = 'wallet@okap.dev';
+export const firefoxUuid = '6f1c1a52-3c4c-4b5e-9d1f-0a0b0c0d0e0f';
+
+/** Debian's Firefox ESR unless FIREFOX_PATH names another. */
+export function firefoxPath(): string {
+  return process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
+}
+
+export async function launchFirefox(extensionDir: string): Promise<{ browser: Browser; profile: string }> {
+  const profile = mkdtempSync(join(tmpdir(), 'okap-firefox-'));
+  const browser = await puppeteer.launch({
+    browser: 'firefox',
+    executablePath: firefoxPath(),
+    headless: true,
+    userDataDir: profile,
+    // Lets the harness evaluate in the browser's own (chrome) scope: how the background is restarted.
+    args: ['--remote-allow-system-access'],
+    extraPrefsFirefox: {
+      // A fixed UUID, so extension URLs are known before the add-on runs.
+      'extensions.webextensions.uuids': JSON.stringify({ [geckoId]: firefoxUuid }),
+    },
+  });
+  // `enableExtensions` does not wait for the install; this does. Host permissions are granted at
+  // install (extensions.originControls.grantByDefault), so the content scripts run without a prompt.
+  await browser.installExtension(extensionDir);
+  return { browser, profile };
+}
+
+/** puppeteer's BiDi internals this file reaches: the browsing context and the session behind a page. */
+interface BidiContext {
+  id: string;
+  navigate(url: string, wait?: 'none' | 'interactive' | 'complete'): Promise<void>;
+  userContext: { browser: { session: { send(method: string, params: object): Promise<{ result: unknown }> } } };
+}
+const contextOf = (page: Page) => (page.mainFrame() as unknown as { browsingContext: BidiContext }).browsingContext;
+
+/**
+ * Extension pages send no navigation events over BiDi: `goto`/`reload` time out and `url()` stays
+ * about:blank. So navigate without waiting; the caller polls `location.href` by evaluating.
+ */
+export async function navigateWithoutEvents(page: Page, url: string): Promise<void> {
+  await contextOf(page).navigate(url, 'none');
+}
+
+/** A reload that waits for nothing, for the same reason. */
+export async function reloadWithoutEvents(page: Page): Promise<void> {
+  const context = contextOf(page);
+  await context.userContext.browser.session.send('browsingContext.reload', { context: context.id, wait: 'none' });
+}
+
+/** Runs an expression in the browser's chrome scope (allowed by --remote-allow-system-access). */
+async function inChromeScope(page: Page, expression: string): Promise<unknown> {
+  const { session } = contextOf(page).userContext.browser;
+  const { result: tree } = (await session.send('browsingContext.getTree', { 'moz:scope': 'chrome' })) as { result: { contexts: { context: string }[] } };
+  const context = tree.contexts[0]?.context;
+  if (!context) throw new Error('no chrome-scope context to evaluate in');
+  const { result } = (await session.send('script.evaluate', { expression, target: { context }, awaitPromise: true })) as {
+    result: { type: string; result?: { value?: unknown }; exceptionDetails?: { text: string } };
+  };
+  if (result.type !== 'success') throw new Error(`chrome scope: ${result.exceptionDetails?.text}`);
+  return result.result?.value;
+}
+
+/**
+ * The background is an event page, not a service worker. Firefox 153 stops it as it does when the
+ * page idles; the next event (a port, a message, an alarm) starts a new one. On 140 there is no such
+ * call: reload the background page from an extension page instead (see README, "Firefox 140").
+ */
+export async function terminateBackground(anyPage: Page): Promise<void> {
+  const state = await inChromeScope(
+    anyPage,
+    `(async () => {
+      const extension = WebExtensionPolicy.getByID(${JSON.stringify(geckoId)}).extension;
+      await extension.terminateBackground();
+      return String(extension.backgroundState);
+    })()`,
+  );
+  if (state !== 'stopped') throw new Error(`background did not stop (state: ${String(state)})`);
+}
