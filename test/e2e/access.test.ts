@@ -1,8 +1,10 @@
 import { resolve } from 'node:path';
-import type { Page } from 'puppeteer-core';
+import type { ElementHandle, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { aria, launchWithExtension, type ExtensionBrowser } from '../support/browser';
-import { addKey, approvalWindow, approve, clickButton, closeWindow, createVault, deny, typeInto } from '../support/flows';
+import { launch, type ExtensionBrowser } from '../support/browser';
+import { addKey, approvalWindow, approve, closeWindow, createVault, deny } from '../support/flows';
+import { aria, clickButton, find, pageText, typeInto, until, waitUntil } from '../support/pages';
+import { browserName } from '../support/suite';
 import { serveStatic } from '../support/site';
 
 const PASSPHRASE = 'violet harbor lantern 42';
@@ -18,7 +20,7 @@ let options: Page;
 async function sitePage(origin: string): Promise<Page> {
   const page = await ext.browser.newPage();
   await page.goto(`${origin}/`);
-  await page.waitForFunction(() => 'okap' in window);
+  await waitUntil(page, () => 'okap' in window);
   return page;
 }
 
@@ -44,13 +46,23 @@ async function result(page: Page): Promise<{ value?: Json; error?: Json }> {
   }) as Promise<{ value?: Json; error?: Json }>;
 }
 
+/** How many approval windows are open: the extension must reuse one. */
+async function approvalWindows(): Promise<number> {
+  let count = 0;
+  for (const page of await ext.browser.pages()) {
+    const href = await page.evaluate(() => location.href).catch(() => '');
+    if (href === `${ext.origin}/approve.html`) count++;
+  }
+  return count;
+}
+
 const shorthand = `window.okap.requestAccess({ provider: 'openai', models: ['gpt-4o', 'gpt-4o-mini'], limits: { monthly_spend: 20 } })`;
 
 beforeAll(async () => {
   site = await serveStatic(resolve(import.meta.dirname, '../../demo'), {
     '/frame.html': `<!doctype html><iframe id="f"></iframe>`,
   });
-  ext = await launchWithExtension();
+  ext = await launch();
   options = await createVault(ext, PASSPHRASE);
   await addKey(options, { kind: 'openai', label: 'Work OpenAI', secret: 'sk-test-openai-0000000000000001' });
   await addKey(options, { kind: 'anthropic', label: 'Work Claude', secret: 'sk-ant-test-000000000000000002' });
@@ -60,14 +72,14 @@ afterAll(async () => {
   await site?.close();
 });
 
-describe('apps ask for access', () => {
+describe(`apps ask for access in ${browserName}`, () => {
   it('grants exactly what the user approved: lower limit, one model unticked (shorthand)', async () => {
     const page = await sitePage(site.origin);
     await start(page, shorthand);
     const win = await approvalWindow(ext);
-    await win.waitForSelector(`::-p-text(127.0.0.1:${site.port})`);
+    await find(win, `::-p-text(127.0.0.1:${site.port})`);
     await typeInto(win, 'Monthly spend limit (USD)', '5');
-    await (await win.waitForSelector(aria('gpt-4o-mini', 'checkbox')))!.click();
+    await (await find(win, aria('gpt-4o-mini', 'checkbox'))).click();
     await approve(win);
     const { value } = await result(page);
     expect(value).toMatchObject({ okap: '1.0', status: 'granted' });
@@ -94,7 +106,7 @@ describe('apps ask for access', () => {
         { type: 'ai_model_access', provider: 'anthropic', models: ['claude-sonnet-4-5'], limits: { requests_per_minute: 7 } } ] })`,
     );
     const win = await approvalWindow(ext);
-    await win.waitForSelector('::-p-text(Both)');
+    await find(win, '::-p-text(Both)');
     await approve(win);
     const { value } = await result(page);
     expect(value.authorization_details.map((d: { provider: string }) => d.provider)).toEqual(['openai', 'anthropic']);
@@ -152,13 +164,12 @@ describe('apps ask for access', () => {
     await start(a, shorthand);
     const win = await approvalWindow(ext);
     await start(b, shorthand);
-    await win.waitForSelector('::-p-text(Request 1 of 2)');
+    await find(win, '::-p-text(Request 1 of 2)');
     await start(a, shorthand);
     expect((await result(a)).error).toMatchObject({ code: 'already_pending' });
-    const windows = ext.browser.targets().filter((t) => t.url().endsWith('/approve.html'));
-    expect(windows).toHaveLength(1);
+    expect(await approvalWindows()).toBe(1);
     await approve(win);
-    await win.waitForSelector(`::-p-text(localhost:${site.port})`);
+    await find(win, `::-p-text(localhost:${site.port})`);
     await approve(win);
     expect((await result(b)).value.status).toBe('granted');
     await a.close();
@@ -169,8 +180,8 @@ describe('apps ask for access', () => {
     const page = await sitePage(site.origin);
     await start(page, shorthand);
     const win = await approvalWindow(ext);
-    const button = await win.waitForSelector(aria('Approve', 'button'));
-    expect(await button!.evaluate((b) => (b as HTMLButtonElement).disabled)).toBe(true);
+    const button = await find(win, aria('Approve', 'button'));
+    expect(await button.evaluate((b) => (b as HTMLButtonElement).disabled)).toBe(true);
     await deny(win);
     await result(page);
     await page.close();
@@ -256,19 +267,19 @@ describe('apps ask for access', () => {
       w.__revoked = new Promise((resolve) => window.okap.addEventListener('revoked', (e: Event) => resolve((e as CustomEvent).detail)));
     });
     await options.bringToFront();
-    await options.goto(`chrome-extension://${ext.extensionId}/options.html#/apps`);
-    await options.waitForSelector('::-p-text(Both)');
+    await ext.goto(options, 'options.html#/apps');
+    await find(options, '::-p-text(Both)');
     // The Apps page lists each app with its own "Revoke"; the one for "Both" is the only one in its item.
-    const item = await options.waitForSelector('li:has(strong) ::-p-text(Both)');
-    const listItem = await item!.evaluateHandle((el) => el.closest('li')!);
-    await (await listItem.asElement()!.waitForSelector(aria('Revoke', 'button')))!.click();
+    const item = await find(options, 'li:has(strong) ::-p-text(Both)');
+    const listItem = await item.evaluateHandle((el) => el.closest('li')!);
+    await clickButton(listItem.asElement() as ElementHandle<Element>, 'Revoke');
     const detail = (await page.evaluate(() => (window as unknown as { __revoked: Promise<unknown> }).__revoked)) as { token: string };
     expect(before.map((g) => g.token)).toContain(detail.token);
     await start(page, 'window.okap.getGrants()');
     const after = (await result(page)).value as { token: string }[];
     expect(after).toHaveLength(before.length - 1);
     expect(after.map((g) => g.token)).not.toContain(detail.token);
-    await options.waitForFunction(() => !document.body.innerText.includes('Both\n'));
+    await until(async () => !(await pageText(options)).includes('Both\n'), '"Both" to leave the Apps page');
     await page.close();
   });
 
@@ -277,7 +288,7 @@ describe('apps ask for access', () => {
     await page.goto(`${site.origin}/frame.html`);
     await page.evaluate((src) => {
       (document.getElementById('f') as HTMLIFrameElement).src = src;
-    }, `chrome-extension://${ext.extensionId}/approve.html`);
+    }, `${ext.origin}/approve.html`);
     await new Promise((r) => setTimeout(r, 1000));
     const frame = page.frames().find((f) => f !== page.mainFrame());
     const framed = frame ? await frame.evaluate(() => document.body?.innerText ?? '').catch(() => '') : '';
