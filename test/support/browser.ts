@@ -203,7 +203,8 @@ async function launchFirefoxExtension(): Promise<ExtensionBrowser> {
     },
     async restartBackground() {
       const pages = await browser.pages();
-      await terminateBackground(pages[0] ?? (await browser.newPage()));
+      // OKAP_FIREFOX_RELOAD_BACKGROUND=1 takes Firefox 140's road on a newer Firefox, to check it.
+      await terminateBackground(pages[0] ?? (await browser.newPage()), () => openPage('popup.html'), process.env.OKAP_FIREFOX_RELOAD_BACKGROUND === '1');
     },
     ...commonParts({ openPage }),
     worker: chromiumOnly('worker()'),

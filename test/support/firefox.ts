@@ -75,17 +75,28 @@ async function inChromeScope(page: Page, expression: string): Promise<unknown> {
 
 /**
  * The background is an event page, not a service worker. Firefox 153 stops it as it does when the
- * page idles; the next event (a port, a message, an alarm) starts a new one. On 140 there is no such
- * call: reload the background page from an extension page instead (see README, "Firefox 140").
+ * page idles; the next event (a port, a message, an alarm) starts a new one. Firefox 140 has no such
+ * call: there the background page is reloaded from an extension page, which also starts a fresh one.
  */
-export async function terminateBackground(anyPage: Page): Promise<void> {
+export async function terminateBackground(anyPage: Page, extensionPage: () => Promise<Page>, forceReload = false): Promise<void> {
   const state = await inChromeScope(
     anyPage,
     `(async () => {
       const extension = WebExtensionPolicy.getByID(${JSON.stringify(geckoId)}).extension;
+      if (${forceReload} || typeof extension.terminateBackground !== 'function') return 'no terminateBackground';
       await extension.terminateBackground();
       return String(extension.backgroundState);
     })()`,
   );
-  if (state !== 'stopped') throw new Error(`background did not stop (state: ${String(state)})`);
+  if (state === 'stopped') return;
+  if (state !== 'no terminateBackground') throw new Error(`background did not stop (state: ${String(state)})`);
+  const page = await extensionPage();
+  try {
+    await page.evaluate(async () => {
+      const runtime = (globalThis as unknown as { browser: { runtime: { getBackgroundPage(): Promise<Window> } } }).browser.runtime;
+      (await runtime.getBackgroundPage()).location.reload();
+    });
+  } finally {
+    await page.close();
+  }
 }
