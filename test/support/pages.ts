@@ -44,16 +44,21 @@ export const aria = (name: string, role: string) => `::-p-aria([name="${name}"][
  * so ARIA roles cannot find every field in both browsers; labels can.
  */
 export function field(page: Page | ElementHandle, name: string, timeout?: number): Promise<ElementHandle<Element>> {
+  // Runs in the page. No named inner functions: tsx (bench/, scripts/) would wrap them in a
+  // `__name` helper that does not exist there.
   const locate = (root: Element | null, wanted: string): Element | null => {
     const scope = root ?? document;
-    const norm = (s: string) => s.replace(/\s+/g, ' ').trim();
-    const visible = (el: Element) => (el as HTMLElement).getClientRects().length > 0;
     for (const label of Array.from(scope.querySelectorAll('label'))) {
-      const own = norm(Array.from(label.childNodes).filter((n) => n.nodeType === Node.TEXT_NODE).map((n) => n.textContent).join(''));
-      if (own === wanted && label.control && visible(label.control)) return label.control;
+      const own = Array.from(label.childNodes)
+        .filter((n) => n.nodeType === Node.TEXT_NODE)
+        .map((n) => n.textContent)
+        .join('')
+        .replace(/\s+/g, ' ')
+        .trim();
+      if (own === wanted && label.control && label.control.getClientRects().length > 0) return label.control;
     }
     for (const el of Array.from(scope.querySelectorAll('input[aria-label], select[aria-label], textarea[aria-label]'))) {
-      if (norm(el.getAttribute('aria-label')!) === wanted && visible(el)) return el;
+      if (el.getAttribute('aria-label')!.replace(/\s+/g, ' ').trim() === wanted && el.getClientRects().length > 0) return el;
     }
     return null;
   };
