@@ -3,7 +3,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launch, type ExtensionBrowser } from '../support/browser';
 import { aria, clickButton, find, pageText, selectOption, typeInto, until } from '../support/pages';
 import { dumpStorage } from '../support/storage';
-import { browserName } from '../support/suite';
+import { browserName, firefoxOnly } from '../support/suite';
+
+interface Permissions {
+  permissions: { remove(p: { origins: string[] }): Promise<boolean>; contains(p: { origins: string[] }): Promise<boolean> };
+}
 import { startUpstream } from '../support/upstream';
 
 const PASSPHRASE = 'violet harbor lantern 42';
@@ -93,6 +97,31 @@ describe(`the vault in ${browserName}`, () => {
     await clickButton(await find(page, aria('Work (OpenAI)', 'listitem')), 'Test');
     await find(page, '::-p-text(OK: the provider accepted this key.)');
   });
+
+  firefoxOnly(
+    'a withdrawn host permission shows on the key, and "Allow access" gets it back',
+    "Chromium refuses to withdraw a manifest host permission from script (its site-access setting is a person's click)",
+    async () => {
+      const removed = await ext.evaluateInExtension(
+        (origins) => (globalThis as unknown as { browser: Permissions }).browser.permissions.remove({ origins }),
+        // Firefox counts the content scripts' matches (every http and https page) as host permissions too.
+        ['http://127.0.0.1/*', 'http://*/*', 'https://*/*'],
+      );
+      expect(removed).toBe(true);
+      const work = await find(page, aria('Work (OpenAI)', 'listitem'));
+      await find(work, '::-p-text(OKAP Wallet is not allowed to reach 127.0.0.1)');
+      // (The local upstream answers CORS, so calls to it work even so; a provider that does not fails.)
+      await clickButton(work, 'Allow access');
+      await until(async () => !(await pageText(page)).includes('is not allowed to reach'), 'the notice to go');
+      const granted = await ext.evaluateInExtension(
+        (origins) => (globalThis as unknown as { browser: Permissions }).browser.permissions.contains({ origins }),
+        ['http://127.0.0.1/*'],
+      );
+      expect(granted).toBe(true);
+      await clickButton(work, 'Test');
+      await find(work, '::-p-text(OK: the provider accepted this key.)');
+    },
+  );
 
   it('is locked once the auto-lock interval has passed, even across a restart', async () => {
     // Make the last activity 31 minutes old (the default interval is 30), as if the browser had sat idle.

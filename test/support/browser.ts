@@ -55,6 +55,8 @@ export interface ExtensionBrowser {
   writeStorage(area: StorageArea, items: Record<string, unknown>): Promise<void>;
   /** The toolbar badge's text. */
   badgeText(): Promise<string>;
+  /** Runs a function in a short-lived extension page, where the `browser.*`/`chrome.*` APIs are; returns its JSON result. */
+  evaluateInExtension<T, A>(fn: (arg: A) => Promise<T>, arg: A): Promise<T>;
   /** Chromium only: the service worker's handle. */
   worker(): Promise<WebWorker>;
   /** Chromium only (CDP): stops the service worker. Browser-neutral code calls `restartBackground`. */
@@ -100,6 +102,7 @@ function commonParts(ext: Pick<ExtensionBrowser, 'openPage'>) {
     writeStorage: (area: StorageArea, items: Record<string, unknown>) =>
       inExtensionPage(ext, ([a, i]) => (globalThis as unknown as { chrome: TestChrome }).chrome.storage[a].set(i), [area, items] as const),
     badgeText: () => inExtensionPage(ext, () => (globalThis as unknown as { chrome: TestChrome }).chrome.action.getBadgeText({}), undefined),
+    evaluateInExtension: <T, A>(fn: (arg: A) => Promise<T>, arg: A) => inExtensionPage(ext, fn, arg),
   };
 }
 

@@ -30,6 +30,8 @@ export async function launchFirefox(extensionDir: string): Promise<{ browser: Br
     extraPrefsFirefox: {
       // A fixed UUID, so extension URLs are known before the add-on runs.
       'extensions.webextensions.uuids': JSON.stringify({ [geckoId]: firefoxUuid }),
+      // Grant optional permissions without the doorhanger no test can click (as Firefox's own tests do).
+      'extensions.webextOptionalPermissionPrompts': false,
     },
   });
   // `enableExtensions` does not wait for the install; this does. Host permissions are granted at

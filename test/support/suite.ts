@@ -9,5 +9,10 @@ export function chromiumOnly(name: string, reason: string, fn: () => Promise<voi
   it.skipIf(browserName !== 'chromium')(`${name} [Chromium only: ${reason}]`, fn, timeout);
 }
 
+/** The converse, for what only Firefox lets a script do; reported as skipped in Chromium, with the reason. */
+export function firefoxOnly(name: string, reason: string, fn: () => Promise<void>, timeout?: number) {
+  it.skipIf(browserName !== 'firefox')(`${name} [Firefox only: ${reason}]`, fn, timeout);
+}
+
 /** The browser, for suite names: "the vault in firefox". */
 export { browserName };
