@@ -41,8 +41,8 @@ const work = mkdtempSync(join(tmpdir(), 'okap-sources-'));
 try {
   await unpack(archive('sources'), work);
   symlinkSync(resolve('node_modules'), join(work, 'node_modules'), 'dir');
-  const build = spawnSync('npx', ['wxt', 'build', '-b', 'firefox'], { cwd: work, stdio: ['ignore', 'ignore', 'inherit'] });
-  if (build.status !== 0) throw new Error('the sources archive does not build');
+  const build = spawnSync('npx', ['wxt', 'build', '-b', 'firefox'], { cwd: work, encoding: 'utf8' });
+  if (build.status !== 0) throw new Error(`the sources archive does not build:\n${build.stdout}${build.stderr}`);
   const shipped = await unpack(archive('firefox'));
   const rebuilt = listFiles(join(work, '.output/firefox-mv3'));
   const differ = [...new Set([...shipped.keys(), ...rebuilt.keys()])].filter((name) => !shipped.get(name)?.equals(rebuilt.get(name) ?? Buffer.alloc(0)));

@@ -10,8 +10,10 @@ import { readFileSync, rmSync } from 'node:fs';
 const steps = [
   ['type check', 'npx', ['tsc', '--noEmit', '-p', '.']],
   ['lint', 'npx', ['eslint', '.']],
-  ['chrome build', 'npx', ['wxt', 'build']],
-  ['firefox build', 'npx', ['wxt', 'build', '-b', 'firefox']],
+  // `wxt zip` builds, then packs the store archives (`npm run zip`), so the builds are tested as shipped.
+  ['chrome build and store archive', 'npx', ['wxt', 'zip']],
+  ['firefox build, store archive and sources archive', 'npx', ['wxt', 'zip', '-b', 'firefox']],
+  ['sources archive rebuilds the Firefox archive', 'node', ['scripts/check-sources.mjs']],
   ['firefox lint (web-ext)', 'npx', ['web-ext', 'lint', '--source-dir', '.output/firefox-mv3', '--warnings-as-errors=false']],
 ];
 
