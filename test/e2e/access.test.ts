@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import type { ElementHandle, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launch, type ExtensionBrowser } from '../support/browser';
-import { addKey, approvalWindow, approve, closeWindow, createVault, deny } from '../support/flows';
+import { addKey, approvalWindow, approve, closeWindow, createVault, deny, openApprovalWindows } from '../support/flows';
 import { aria, clickButton, find, pageText, typeInto, until, waitUntil } from '../support/pages';
 import { browserName } from '../support/suite';
 import { serveStatic } from '../support/site';
@@ -18,7 +18,7 @@ let options: Page;
 
 /** Opens a site page and starts a call whose promise lives in the page, so the test can click meanwhile. */
 async function sitePage(origin: string): Promise<Page> {
-  const page = await ext.browser.newPage();
+  const page = await ext.newTab();
   await page.goto(`${origin}/`);
   await waitUntil(page, () => 'okap' in window);
   return page;
@@ -44,16 +44,6 @@ async function result(page: Page): Promise<{ value?: Json; error?: Json }> {
     const w = window as unknown as { __calls: Record<string, Promise<unknown>>; __n: number };
     return w.__calls[w.__n];
   }) as Promise<{ value?: Json; error?: Json }>;
-}
-
-/** How many approval windows are open: the extension must reuse one. */
-async function approvalWindows(): Promise<number> {
-  let count = 0;
-  for (const page of await ext.browser.pages()) {
-    const href = await page.evaluate(() => location.href).catch(() => '');
-    if (href === `${ext.origin}/approve.html`) count++;
-  }
-  return count;
 }
 
 const shorthand = `window.okap.requestAccess({ provider: 'openai', models: ['gpt-4o', 'gpt-4o-mini'], limits: { monthly_spend: 20 } })`;
@@ -167,7 +157,7 @@ describe(`apps ask for access in ${browserName}`, () => {
     await find(win, '::-p-text(Request 1 of 2)');
     await start(a, shorthand);
     expect((await result(a)).error).toMatchObject({ code: 'already_pending' });
-    expect(await approvalWindows()).toBe(1);
+    expect(await openApprovalWindows(ext)).toBe(1);
     await approve(win);
     await find(win, `::-p-text(localhost:${site.port})`);
     await approve(win);
@@ -284,7 +274,7 @@ describe(`apps ask for access in ${browserName}`, () => {
   });
 
   it('no web page can frame the approval window', async () => {
-    const page = await ext.browser.newPage();
+    const page = await ext.newTab();
     await page.goto(`${site.origin}/frame.html`);
     await page.evaluate((src) => {
       (document.getElementById('f') as HTMLIFrameElement).src = src;

@@ -63,7 +63,7 @@ beforeAll(async () => {
   await addKey(options, { kind: 'anthropic', label: 'Claude via mock', secret: REAL_KEY, baseUrl: upstream.url });
   await addKey(options, { kind: 'google', label: 'Gemini via mock', secret: REAL_KEY, baseUrl: upstream.url });
   await options.close();
-  app = await ext.browser.newPage();
+  app = await ext.newTab();
   await app.goto(`${site.origin}/`);
   await waitUntil(app, () => 'okap' in window && 'sdk' in window);
   await grant(app, 'main', {
@@ -274,7 +274,7 @@ describe(`the official SDKs through window.okap.fetch in ${browserName}`, () => 
 
   it('the token used from another origin gets 401', async () => {
     const token = await app.evaluate(() => (window as unknown as PageWindow).grants.main);
-    const other = await ext.browser.newPage();
+    const other = await ext.newTab();
     await other.goto(`${site.otherOrigin}/`);
     await waitUntil(other, () => 'sdk' in window);
     const error = await other.evaluate(async (stolen) => {

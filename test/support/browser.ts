@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import puppeteer, { type Browser, type Page, type WebWorker } from 'puppeteer-core';
-import { firefoxUuid, launchFirefox, navigateWithoutEvents, reloadWithoutEvents, terminateBackground } from './firefox';
+import { firefoxUuid, launchFirefox, navigateWithoutEvents, newTabBeside, reloadWithoutEvents, terminateBackground } from './firefox';
 import { until } from './pages';
 
 export { aria } from './pages';
@@ -42,6 +42,8 @@ export interface ExtensionBrowser {
   extensionId: string;
   /** `chrome-extension://…` or `moz-extension://…`. */
   origin: string;
+  /** A new tab in the browser's main window (never in the approval popup), for a web page. */
+  newTab(): Promise<Page>;
   /** Opens one of the extension's pages (`options.html`, `popup.html#…`) in a new tab. */
   openPage(path: string): Promise<Page>;
   /** Takes an open page to another extension page (`options.html#/apps`), waiting until it has loaded. */
@@ -153,6 +155,7 @@ async function launchChromiumExtension(): Promise<ExtensionBrowser> {
   };
   return {
     browser,
+    newTab: () => browser.newPage(),
     name: 'chromium',
     extensionId,
     origin,
@@ -184,13 +187,18 @@ async function launchFirefoxExtension(): Promise<ExtensionBrowser> {
     await navigateWithoutEvents(page, `${origin}/${path}`);
     await loaded(page, `${origin}/${path}`);
   }
+  // The tab Firefox opened with, in the main window: new tabs go beside it.
+  const [first] = await browser.pages();
+  if (!first) throw new Error('Firefox opened no tab');
+  const newTab = () => newTabBeside(browser, first);
   const openPage = async (path: string) => {
-    const page = await browser.newPage();
+    const page = await newTab();
     await goto(page, path);
     return page;
   };
   return {
     browser,
+    newTab,
     name: 'firefox',
     extensionId: firefoxUuid,
     origin,
@@ -205,9 +213,8 @@ async function launchFirefoxExtension(): Promise<ExtensionBrowser> {
       await loaded(page, href, true);
     },
     async restartBackground() {
-      const pages = await browser.pages();
       // OKAP_FIREFOX_RELOAD_BACKGROUND=1 takes Firefox 140's road on a newer Firefox, to check it.
-      await terminateBackground(pages[0] ?? (await browser.newPage()), () => openPage('popup.html'), process.env.OKAP_FIREFOX_RELOAD_BACKGROUND === '1');
+      await terminateBackground(first, () => openPage('popup.html'), process.env.OKAP_FIREFOX_RELOAD_BACKGROUND === '1');
     },
     ...commonParts({ openPage }),
     worker: chromiumOnly('worker()'),

@@ -43,10 +43,26 @@ export async function launchFirefox(extensionDir: string): Promise<{ browser: Br
 /** puppeteer's BiDi internals this file reaches: the browsing context and the session behind a page. */
 interface BidiContext {
   id: string;
+  userContext: BidiUserContext;
   navigate(url: string, wait?: 'none' | 'interactive' | 'complete'): Promise<void>;
-  userContext: { browser: { session: { send(method: string, params: object): Promise<{ result: unknown }> } } };
+}
+interface BidiUserContext {
+  browser: { session: { send(method: string, params: object): Promise<{ result: unknown }> } };
+  createBrowsingContext(type: 'tab', options: { referenceContext: BidiContext }): Promise<BidiContext>;
 }
 const contextOf = (page: Page) => (page.mainFrame() as unknown as { browsingContext: BidiContext }).browsingContext;
+
+/**
+ * A new tab in the same window as `beside`. Firefox puts a plain new tab in the last focused window,
+ * which may be the approval popup; a tab there would keep that window open when its page closes.
+ */
+export async function newTabBeside(browser: Browser, beside: Page): Promise<Page> {
+  const reference = contextOf(beside);
+  const created = await reference.userContext.createBrowsingContext('tab', { referenceContext: reference });
+  const page = (await browser.pages()).find((p) => contextOf(p) === created || contextOf(p).id === created.id);
+  if (!page) throw new Error('the new tab has no page');
+  return page;
+}
 
 /**
  * Extension pages send no navigation events over BiDi: `goto`/`reload` time out and `url()` stays

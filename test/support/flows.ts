@@ -26,23 +26,30 @@ export async function addKey(page: Page, key: { kind: string; label: string; sec
 /** Approval windows that closed, or are closing: never handed out again. */
 const retired = new WeakSet<Page>();
 
-/**
- * The approval window, once the extension has opened it. Chromium names a page's URL; Firefox reports
- * extension pages as about:blank, so each open page is asked where it is.
- */
+/** Where a page is. Chromium names a page's URL; Firefox reports extension pages as about:blank, so each is asked. */
+const where = (ext: ExtensionBrowser, page: Page) =>
+  ext.name === 'chromium' ? Promise.resolve(page.url()) : page.evaluate(() => location.href).catch(() => '');
+
+/** The approval window, once the extension has opened it. */
 export async function approvalWindow(ext: ExtensionBrowser): Promise<Page> {
   const url = `${ext.origin}/approve.html`;
-  const where = (page: Page) => (ext.name === 'chromium' ? Promise.resolve(page.url()) : page.evaluate(() => location.href).catch(() => ''));
   return until(
     async () => {
       for (const page of await ext.browser.pages()) {
-        if (!retired.has(page) && !page.isClosed() && (await where(page)) === url) return page;
+        if (!retired.has(page) && !page.isClosed() && (await where(ext, page)) === url) return page;
       }
       return undefined;
     },
     'the approval window',
     15_000,
   );
+}
+
+/** How many approval pages are open now (the extension reuses one window for every request). */
+export async function openApprovalWindows(ext: ExtensionBrowser): Promise<number> {
+  let count = 0;
+  for (const page of await ext.browser.pages()) if (!page.isClosed() && (await where(ext, page)) === `${ext.origin}/approve.html`) count++;
+  return count;
 }
 
 /**
