@@ -57,9 +57,11 @@ export async function openApprovalWindows(ext: ExtensionBrowser): Promise<number
  * request's window is never confused with this one while it is still closing.
  */
 async function settle(page: Page) {
-  const closed = new Promise<void>((resolve) => page.once('close', () => resolve()));
-  await Promise.race([closed, new Promise((r) => setTimeout(r, 1500))]);
-  if (page.isClosed()) retired.add(page);
+  // Firefox may not report the window's page as closed; a page that no longer answers is gone too.
+  const gone = async () => page.isClosed() || (await page.evaluate(() => false).then(() => false, () => true));
+  const deadline = Date.now() + 1500;
+  while (Date.now() < deadline && !(await gone())) await new Promise((r) => setTimeout(r, 50));
+  if (await gone()) retired.add(page);
 }
 
 /** Waits until "Approve" accepts clicks (it ignores them briefly after the window appears), then clicks. */
