@@ -215,6 +215,10 @@ async function launchFirefoxExtension(): Promise<ExtensionBrowser> {
     async restartBackground() {
       // OKAP_FIREFOX_RELOAD_BACKGROUND=1 takes Firefox 140's road on a newer Firefox, to check it.
       await terminateBackground(first, () => openPage('popup.html'), process.env.OKAP_FIREFOX_RELOAD_BACKGROUND === '1');
+      // The pages' ports hear of it a moment later, from another process. A call sent in that moment
+      // fails ("The vault restarted. Try again."; the SDKs retry it by default). "After the restart"
+      // means after the pages know.
+      await new Promise((r) => setTimeout(r, 500));
     },
     ...commonParts({ openPage }),
     worker: chromiumOnly('worker()'),

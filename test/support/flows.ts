@@ -20,7 +20,13 @@ export async function addKey(page: Page, key: { kind: string; label: string; sec
   await typeInto(page, 'API key', key.secret);
   if (key.baseUrl) await typeInto(page, 'Base URL', key.baseUrl);
   await clickButton(page, 'Save key');
-  await find(page, `::-p-text(${key.label})`);
+  try {
+    await find(page, `::-p-text(${key.label})`);
+  } catch (error) {
+    // Say what the page showed instead (an error under the form, a disabled button…).
+    const shown = await page.evaluate(() => document.body.innerText).catch(() => '');
+    throw new Error(`${(error as Error).message}; the page shows:\n${shown}`);
+  }
 }
 
 /** Approval windows that closed, or are closing: never handed out again. */

@@ -65,8 +65,10 @@ export function field(page: Page | ElementHandle, name: string, timeout?: number
   const lookup = async () => {
     const handle = 'mainFrame' in page ? await page.evaluateHandle(locate, null, name) : await page.evaluateHandle(locate, name);
     const element = handle.asElement() as ElementHandle<Element> | null;
-    if (!element) await handle.dispose();
-    return element;
+    if (element) return element;
+    await handle.dispose();
+    // A text field named some other way (aria-labelledby, title): its ARIA role finds it in Chromium.
+    return page.$(aria(name, 'textbox'));
   };
   return until(lookup, `a field labelled "${name}"`, timeout);
 }
