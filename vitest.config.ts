@@ -1,5 +1,16 @@
 import { defineConfig } from 'vitest/config';
 
+/** The suites that run in both browsers; other e2e files run in Chromium only. */
+const bothBrowsers = ['test/e2e/vault.test.ts', 'test/e2e/access.test.ts', 'test/e2e/proxy.test.ts'];
+
+const e2e = {
+  environment: 'node' as const,
+  testTimeout: 60_000,
+  hookTimeout: 180_000,
+  // One browser at a time: the machine has two cores. (groupOrder below runs the projects one after another.)
+  fileParallelism: false,
+};
+
 export default defineConfig({
   test: {
     projects: [
@@ -9,18 +20,14 @@ export default defineConfig({
           include: ['lib/**/*.test.ts', 'server/**/*.test.ts', 'test/unit/**/*.test.ts'],
           environment: 'node',
           setupFiles: ['fake-indexeddb/auto'],
+          sequence: { groupOrder: 0 },
         },
       },
       {
-        test: {
-          name: 'e2e',
-          include: ['test/e2e/**/*.test.ts'],
-          environment: 'node',
-          testTimeout: 60_000,
-          hookTimeout: 120_000,
-          // One Chromium at a time: the machine has two cores.
-          fileParallelism: false,
-        },
+        test: { name: 'e2e-chromium', include: ['test/e2e/**/*.test.ts'], env: { BROWSER: 'chromium' }, sequence: { groupOrder: 1 }, ...e2e },
+      },
+      {
+        test: { name: 'e2e-firefox', include: bothBrowsers, env: { BROWSER: 'firefox' }, sequence: { groupOrder: 2 }, ...e2e },
       },
     ],
   },

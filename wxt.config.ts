@@ -35,6 +35,8 @@ export default defineConfig({
       browser_specific_settings: {
         // Usage records never leave the browser (or the user's own vault server).
         gecko: { id: 'wallet@okap.dev', strict_min_version: '140.0', data_collection_permissions: { required: ['none'] } },
+        // No gecko_android on purpose: AMO reads it as "works on Android", and Android has no windows
+        // API for the approval window. web-ext lint's warning about Android and 142 follows from that.
       },
     }),
   }),

@@ -5,6 +5,8 @@ import type { KeySummary } from '@/lib/vault/keys';
 import type { KeyCheckResult } from '@/lib/vault/key-check';
 import { callVault } from '@/utils/vault-client';
 import { requestHostFor } from '@/components/host-permission';
+import { HostAccess } from '@/components/HostAccess';
+import { adapterFor } from '@/lib/providers/registry';
 
 type Mode = 'view' | 'edit' | 'confirm-host' | 'replace' | 'confirm-delete';
 
@@ -61,6 +63,7 @@ export function KeyItem({ item, onChanged }: { item: KeySummary; onChanged: () =
         <code className="mask">{item.mask}</code>
         <span className="muted">{item.baseUrl || 'provider’s own API'}</span>
       </div>
+      <HostAccess url={item.baseUrl || adapterFor(item.kind as KeyKind)?.defaultBaseUrl} />
       {mode === 'view' && (
         <div className="row actions">
           <button type="button" onClick={test} disabled={check === 'testing'}>

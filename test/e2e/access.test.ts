@@ -1,8 +1,10 @@
 import { resolve } from 'node:path';
-import type { Page } from 'puppeteer-core';
+import type { ElementHandle, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { aria, launchWithExtension, type ExtensionBrowser } from '../support/browser';
-import { addKey, approvalWindow, approve, clickButton, closeWindow, createVault, deny, typeInto } from '../support/flows';
+import { launch, type ExtensionBrowser } from '../support/browser';
+import { addKey, approvalWindow, approve, closeWindow, createVault, deny, openApprovalWindows } from '../support/flows';
+import { aria, clickButton, find, pageText, typeInto, until, waitUntil } from '../support/pages';
+import { browserName } from '../support/suite';
 import { serveStatic } from '../support/site';
 
 const PASSPHRASE = 'violet harbor lantern 42';
@@ -16,9 +18,9 @@ let options: Page;
 
 /** Opens a site page and starts a call whose promise lives in the page, so the test can click meanwhile. */
 async function sitePage(origin: string): Promise<Page> {
-  const page = await ext.browser.newPage();
+  const page = await ext.newTab();
   await page.goto(`${origin}/`);
-  await page.waitForFunction(() => 'okap' in window);
+  await waitUntil(page, () => 'okap' in window);
   return page;
 }
 
@@ -52,7 +54,7 @@ beforeAll(async () => {
   site = await serveStatic(resolve(import.meta.dirname, '../../demo'), {
     '/frame.html': `<!doctype html><iframe id="f"></iframe>`,
   });
-  ext = await launchWithExtension();
+  ext = await launch();
   options = await createVault(ext, PASSPHRASE);
   await addKey(options, { kind: 'openai', label: 'Work OpenAI', secret: 'sk-test-openai-0000000000000001' });
   await addKey(options, { kind: 'anthropic', label: 'Work Claude', secret: 'sk-ant-test-000000000000000002' });
@@ -62,14 +64,14 @@ afterAll(async () => {
   await site?.close();
 });
 
-describe('apps ask for access', () => {
+describe(`apps ask for access in ${browserName}`, () => {
   it('grants exactly what the user approved: lower limit, one model unticked (shorthand)', async () => {
     const page = await sitePage(site.origin);
     await start(page, shorthand);
     const win = await approvalWindow(ext);
-    await win.waitForSelector(`::-p-text(127.0.0.1:${site.port})`);
+    await find(win, `::-p-text(127.0.0.1:${site.port})`);
     await typeInto(win, 'Monthly spend limit (USD)', '5');
-    await (await win.waitForSelector(aria('gpt-4o-mini', 'checkbox')))!.click();
+    await (await find(win, aria('gpt-4o-mini', 'checkbox'))).click();
     await approve(win);
     const { value } = await result(page);
     expect(value).toMatchObject({ okap: '1.0', status: 'granted' });
@@ -96,7 +98,7 @@ describe('apps ask for access', () => {
         { type: 'ai_model_access', provider: 'anthropic', models: ['claude-sonnet-4-5'], limits: { requests_per_minute: 7 } } ] })`,
     );
     const win = await approvalWindow(ext);
-    await win.waitForSelector('::-p-text(Both)');
+    await find(win, '::-p-text(Both)');
     await approve(win);
     const { value } = await result(page);
     expect(value.authorization_details.map((d: { provider: string }) => d.provider)).toEqual(['openai', 'anthropic']);
@@ -156,13 +158,12 @@ describe('apps ask for access', () => {
     await start(a, shorthand);
     const win = await approvalWindow(ext);
     await start(b, shorthand);
-    await win.waitForSelector('::-p-text(Request 1 of 2)');
+    await find(win, '::-p-text(Request 1 of 2)');
     await start(a, shorthand);
     expect((await result(a)).error).toMatchObject({ code: 'already_pending' });
-    const windows = ext.browser.targets().filter((t) => t.url().endsWith('/approve.html'));
-    expect(windows).toHaveLength(1);
+    expect(await openApprovalWindows(ext)).toBe(1);
     await approve(win);
-    await win.waitForSelector(`::-p-text(localhost:${site.port})`);
+    await find(win, `::-p-text(localhost:${site.port})`);
     await approve(win);
     expect((await result(b)).value.status).toBe('granted');
     await a.close();
@@ -173,8 +174,8 @@ describe('apps ask for access', () => {
     const page = await sitePage(site.origin);
     await start(page, shorthand);
     const win = await approvalWindow(ext);
-    const button = await win.waitForSelector(aria('Approve', 'button'));
-    expect(await button!.evaluate((b) => (b as HTMLButtonElement).disabled)).toBe(true);
+    const button = await find(win, aria('Approve', 'button'));
+    expect(await button.evaluate((b) => (b as HTMLButtonElement).disabled)).toBe(true);
     await deny(win);
     await result(page);
     await page.close();
@@ -260,28 +261,28 @@ describe('apps ask for access', () => {
       w.__revoked = new Promise((resolve) => window.okap.addEventListener('revoked', (e: Event) => resolve((e as CustomEvent).detail)));
     });
     await options.bringToFront();
-    await options.goto(`chrome-extension://${ext.extensionId}/options.html#/apps`);
-    await options.waitForSelector('::-p-text(Both)');
+    await ext.goto(options, 'options.html#/apps');
+    await find(options, '::-p-text(Both)');
     // The Apps page lists each app with its own "Revoke"; the one for "Both" is the only one in its item.
-    const item = await options.waitForSelector('li:has(strong) ::-p-text(Both)');
-    const listItem = await item!.evaluateHandle((el) => el.closest('li')!);
-    await (await listItem.asElement()!.waitForSelector(aria('Revoke', 'button')))!.click();
+    const item = await find(options, 'li:has(strong) ::-p-text(Both)');
+    const listItem = await item.evaluateHandle((el) => el.closest('li')!);
+    await clickButton(listItem.asElement() as ElementHandle<Element>, 'Revoke');
     const detail = (await page.evaluate(() => (window as unknown as { __revoked: Promise<unknown> }).__revoked)) as { token: string };
     expect(before.map((g) => g.token)).toContain(detail.token);
     await start(page, 'window.okap.getGrants()');
     const after = (await result(page)).value as { token: string }[];
     expect(after).toHaveLength(before.length - 1);
     expect(after.map((g) => g.token)).not.toContain(detail.token);
-    await options.waitForFunction(() => !document.body.innerText.includes('Both\n'));
+    await until(async () => !(await pageText(options)).includes('Both\n'), '"Both" to leave the Apps page');
     await page.close();
   });
 
   it('no web page can frame the approval window', async () => {
-    const page = await ext.browser.newPage();
+    const page = await ext.newTab();
     await page.goto(`${site.origin}/frame.html`);
     await page.evaluate((src) => {
       (document.getElementById('f') as HTMLIFrameElement).src = src;
-    }, `chrome-extension://${ext.extensionId}/approve.html`);
+    }, `${ext.origin}/approve.html`);
     await new Promise((r) => setTimeout(r, 1000));
     const frame = page.frames().find((f) => f !== page.mainFrame());
     const framed = frame ? await frame.evaluate(() => document.body?.innerText ?? '').catch(() => '') : '';

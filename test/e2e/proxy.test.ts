@@ -1,8 +1,10 @@
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchWithExtension, type ExtensionBrowser } from '../support/browser';
-import { addKey, approvalWindow, approve, clickButton, createVault, typeInto } from '../support/flows';
-import { aria } from '../support/browser';
+import { launch, type ExtensionBrowser } from '../support/browser';
+import { addKey, approvalWindow, approve, createVault } from '../support/flows';
+import { aria, clickButton, find, pageText, selectOption, typeInto, waitUntil } from '../support/pages';
+import { storeRows as rowsOf } from '../support/storage';
+import { browserName } from '../support/suite';
 import { buildSdkApp } from '../support/sdk-app';
 import { serveStatic } from '../support/site';
 import { startUpstream } from '../support/upstream';
@@ -42,24 +44,8 @@ async function grant(page: Page, name: string, request: unknown): Promise<Json> 
   return pending;
 }
 
-/** Everything in one IndexedDB store of the extension, read from an extension page. */
-async function storeRows(store: string): Promise<Json[]> {
-  const page = await ext.openPage('popup.html');
-  const rows = await page.evaluate(
-    (name) =>
-      new Promise<unknown[]>((resolve, reject) => {
-        const open = indexedDB.open('okap-vault');
-        open.onerror = () => reject(open.error);
-        open.onsuccess = () => {
-          const request = open.result.transaction(name).objectStore(name).getAll();
-          request.onsuccess = () => resolve(request.result);
-        };
-      }),
-    store,
-  );
-  await page.close();
-  return rows as Json[];
-}
+/** Everything in one IndexedDB store of the extension. */
+const storeRows = (store: string) => rowsOf<Json>(ext, store);
 
 beforeAll(async () => {
   upstream = await startUpstream([REAL_KEY]);
@@ -71,15 +57,15 @@ beforeAll(async () => {
   upstream.onMessage('busy', { error: { message: 'slow down', type: 'rate_limit_error' }, status: 429 } as Json);
   upstream.onEmbedding('embed me', { embedding: [0.1, 0.2, 0.3] } as Json);
   site = await serveStatic(await buildSdkApp());
-  ext = await launchWithExtension();
+  ext = await launch();
   const options = await createVault(ext, 'violet harbor lantern 42');
   await addKey(options, { kind: 'openai', label: 'OpenAI via mock', secret: REAL_KEY, baseUrl: `${upstream.url}/v1` });
   await addKey(options, { kind: 'anthropic', label: 'Claude via mock', secret: REAL_KEY, baseUrl: upstream.url });
   await addKey(options, { kind: 'google', label: 'Gemini via mock', secret: REAL_KEY, baseUrl: upstream.url });
   await options.close();
-  app = await ext.browser.newPage();
+  app = await ext.newTab();
   await app.goto(`${site.origin}/`);
-  await app.waitForFunction(() => 'okap' in window && 'sdk' in window);
+  await waitUntil(app, () => 'okap' in window && 'sdk' in window);
   await grant(app, 'main', {
     okap: '1.0',
     client: { name: 'SDK app', url: site.origin },
@@ -97,7 +83,7 @@ afterAll(async () => {
   await site?.close();
 });
 
-describe('the official SDKs through window.okap.fetch', () => {
+describe(`the official SDKs through window.okap.fetch in ${browserName}`, () => {
   it('OpenAI: chat, streaming chat, embeddings and a filtered model list', async () => {
     const out = await app.evaluate(async () => {
       const w = window as unknown as PageWindow;
@@ -274,11 +260,23 @@ describe('the official SDKs through window.okap.fetch', () => {
     expect(out.next.code).toBe('token_revoked');
   });
 
+  it('after the background restarts, the same page and token keep working, still unlocked', async () => {
+    await ext.restartBackground();
+    const out = await app.evaluate(async () => {
+      const w = window as unknown as PageWindow;
+      let streamed = '';
+      const stream = await w.sdk.clients.openai(w.grants.main).chat.completions.create({ model: 'gpt-4o-mini', stream: true, messages: [{ role: 'user', content: 'hello' }] });
+      for await (const chunk of stream) streamed += chunk.choices[0]?.delta?.content ?? '';
+      return streamed;
+    });
+    expect(out).toBe('Hi there from the provider');
+  });
+
   it('the token used from another origin gets 401', async () => {
     const token = await app.evaluate(() => (window as unknown as PageWindow).grants.main);
-    const other = await ext.browser.newPage();
+    const other = await ext.newTab();
     await other.goto(`${site.otherOrigin}/`);
-    await other.waitForFunction(() => 'sdk' in window);
+    await waitUntil(other, () => 'sdk' in window);
     const error = await other.evaluate(async (stolen) => {
       const w = window as unknown as PageWindow;
       try {
@@ -334,25 +332,25 @@ describe('the official SDKs through window.okap.fetch', () => {
     expect(refused.message).toContain('mystery-model-1');
 
     const options = await ext.openPage('options.html#/settings');
-    await options.select(aria('Price provider', 'combobox'), 'openai');
+    await selectOption(options, 'Price provider', 'openai');
     await typeInto(options, 'Model', 'mystery-model-1');
     await typeInto(options, 'Input price (USD per million tokens)', '1');
     await typeInto(options, 'Output price (USD per million tokens)', '2');
     await clickButton(options, 'Add price');
-    await options.waitForSelector('::-p-text(Remove price)');
+    await find(options, '::-p-text(Remove price)');
     expect(await call()).toBe('ok');
 
     // And the Activity page shows the calls, with their cost.
-    await options.goto(`chrome-extension://${ext.extensionId}/options.html#/activity`);
-    await options.waitForSelector('::-p-text(mystery-model-1)');
-    expect(await options.evaluate(() => document.body.innerText)).toContain(`127.0.0.1:${site.port}`);
+    await ext.goto(options, 'options.html#/activity');
+    await find(options, '::-p-text(mystery-model-1)');
+    expect(await pageText(options)).toContain(`127.0.0.1:${site.port}`);
     await options.close();
   });
 
   it('a locked vault answers 503 vault_locked and the toolbar icon asks the person to unlock', async () => {
     const options = await ext.openPage('options.html');
     await clickButton(options, 'Lock');
-    await options.waitForSelector(aria('Unlock', 'button'));
+    await find(options, aria('Unlock', 'button'));
     const error = await app.evaluate(async () => {
       const w = window as unknown as PageWindow;
       try {
@@ -363,11 +361,10 @@ describe('the official SDKs through window.okap.fetch', () => {
       }
     });
     expect(error).toMatchObject({ error: 'InternalServerError', status: 503, code: 'vault_locked' });
-    const worker = await ext.worker();
-    await expect.poll(() => worker.evaluate(() => (globalThis as unknown as { chrome: { action: { getBadgeText(d: object): Promise<string> } } }).chrome.action.getBadgeText({}))).toBe('!');
+    await expect.poll(() => ext.badgeText()).toBe('!');
     await typeInto(options, 'Passphrase', 'violet harbor lantern 42');
     await clickButton(options, 'Unlock');
-    await expect.poll(() => worker.evaluate(() => (globalThis as unknown as { chrome: { action: { getBadgeText(d: object): Promise<string> } } }).chrome.action.getBadgeText({}))).toBe('');
+    await expect.poll(() => ext.badgeText()).toBe('');
     await options.close();
   });
 });

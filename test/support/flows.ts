@@ -1,15 +1,8 @@
-import type { Page, Target } from 'puppeteer-core';
-import { aria, type ExtensionBrowser } from './browser';
+import type { Page } from 'puppeteer-core';
+import type { ExtensionBrowser } from './browser';
+import { aria, clickButton, find, selectOption, typeInto, until, waitUntil } from './pages';
 
-export async function typeInto(page: Page, name: string, text: string) {
-  const field = await page.waitForSelector(aria(name, 'textbox'));
-  await field!.click({ count: 3 });
-  await field!.type(text);
-}
-
-export async function clickButton(page: Page, name: string) {
-  await (await page.waitForSelector(aria(name, 'button')))!.click();
-}
+export { clickButton, typeInto } from './pages';
 
 /** Onboarding through the options page; leaves the vault unlocked on the Keys page. */
 export async function createVault(ext: ExtensionBrowser, passphrase: string): Promise<Page> {
@@ -17,29 +10,52 @@ export async function createVault(ext: ExtensionBrowser, passphrase: string): Pr
   await typeInto(page, 'Passphrase', passphrase);
   await typeInto(page, 'Confirm passphrase', passphrase);
   await clickButton(page, 'Create vault');
-  await page.waitForSelector(aria('Keys', 'link'));
+  await find(page, aria('Keys', 'link'), 30_000);
   return page;
 }
 
 export async function addKey(page: Page, key: { kind: string; label: string; secret: string; baseUrl?: string }) {
-  await page.select(aria('Provider', 'combobox'), key.kind);
+  await selectOption(page, 'Provider', key.kind);
   await typeInto(page, 'Label', key.label);
   await typeInto(page, 'API key', key.secret);
   if (key.baseUrl) await typeInto(page, 'Base URL', key.baseUrl);
   await clickButton(page, 'Save key');
-  await page.waitForSelector(`::-p-text(${key.label})`);
+  try {
+    await find(page, `::-p-text(${key.label})`);
+  } catch (error) {
+    // Say what the page showed instead (an error under the form, a disabled button…).
+    const shown = await page.evaluate(() => document.body.innerText).catch(() => '');
+    throw new Error(`${(error as Error).message}; the page shows:\n${shown}`);
+  }
 }
 
 /** Approval windows that closed, or are closing: never handed out again. */
-const retired = new WeakSet<Target>();
+const retired = new WeakSet<Page>();
+
+/** Where a page is. Chromium names a page's URL; Firefox reports extension pages as about:blank, so each is asked. */
+const where = (ext: ExtensionBrowser, page: Page) =>
+  ext.name === 'chromium' ? Promise.resolve(page.url()) : page.evaluate(() => location.href).catch(() => '');
 
 /** The approval window, once the extension has opened it. */
 export async function approvalWindow(ext: ExtensionBrowser): Promise<Page> {
-  const url = `chrome-extension://${ext.extensionId}/approve.html`;
-  const target = await ext.browser.waitForTarget((t) => t.url() === url && !retired.has(t), { timeout: 15_000 });
-  const page = await target.page();
-  if (!page) throw new Error('approval window has no page');
-  return page;
+  const url = `${ext.origin}/approve.html`;
+  return until(
+    async () => {
+      for (const page of await ext.browser.pages()) {
+        if (!retired.has(page) && !page.isClosed() && (await where(ext, page)) === url) return page;
+      }
+      return undefined;
+    },
+    'the approval window',
+    15_000,
+  );
+}
+
+/** How many approval pages are open now (the extension reuses one window for every request). */
+export async function openApprovalWindows(ext: ExtensionBrowser): Promise<number> {
+  let count = 0;
+  for (const page of await ext.browser.pages()) if (!page.isClosed() && (await where(ext, page)) === `${ext.origin}/approve.html`) count++;
+  return count;
 }
 
 /**
@@ -47,15 +63,16 @@ export async function approvalWindow(ext: ExtensionBrowser): Promise<Page> {
  * request's window is never confused with this one while it is still closing.
  */
 async function settle(page: Page) {
-  const target = page.target();
-  const closed = new Promise<void>((resolve) => page.once('close', () => resolve()));
-  await Promise.race([closed, new Promise((r) => setTimeout(r, 1500))]);
-  if (page.isClosed()) retired.add(target);
+  // Firefox may not report the window's page as closed; a page that no longer answers is gone too.
+  const gone = async () => page.isClosed() || (await page.evaluate(() => false).then(() => false, () => true));
+  const deadline = Date.now() + 1500;
+  while (Date.now() < deadline && !(await gone())) await new Promise((r) => setTimeout(r, 50));
+  if (await gone()) retired.add(page);
 }
 
 /** Waits until "Approve" accepts clicks (it ignores them briefly after the window appears), then clicks. */
 export async function approve(page: Page) {
-  await page.waitForFunction(() => [...document.querySelectorAll('button')].some((b) => b.textContent === 'Approve' && !b.disabled));
+  await waitUntil(page, () => [...document.querySelectorAll('button')].some((b) => b.textContent === 'Approve' && !b.disabled), undefined, '"Approve" to be enabled');
   await clickButton(page, 'Approve');
   await settle(page);
 }
@@ -67,6 +84,6 @@ export async function deny(page: Page) {
 
 /** Closes the approval window the way a person would, which denies what waits in it. */
 export async function closeWindow(page: Page) {
-  retired.add(page.target());
+  retired.add(page);
   await page.close();
 }
