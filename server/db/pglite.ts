@@ -1,0 +1,36 @@
+import { mkdirSync } from 'node:fs';
+import { PGlite } from '@electric-sql/pglite';
+import type { Database, Queryable } from './sql';
+
+/**
+ * PostgreSQL in WebAssembly, in a directory. One process owns the directory, so every
+ * reservation left in it by an earlier run belongs to a process that is gone.
+ */
+export async function openPglite(dataDir: string): Promise<Database> {
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const db = await PGlite.create(`${dataDir}/pgdata`);
+  const wrap = (q: Pick<PGlite, 'query'>): Queryable => ({
+    async query<T>(text: string, params: readonly unknown[] = []) {
+      return (await q.query<T>(text, [...params])).rows;
+    },
+  });
+  const base = wrap(db);
+  return {
+    kind: 'pglite',
+    query: base.query,
+    transaction: (fn) => db.transaction((tx) => fn(wrap(tx))),
+    async listen(channel, onMessage) {
+      await db.listen(channel, onMessage);
+    },
+    async notify(channel, payload) {
+      await db.query('SELECT pg_notify($1, $2)', [channel, payload]);
+    },
+    async holdLifeLock() {
+      // Nothing to hold: no other process can open this directory while this one runs.
+    },
+    async lifeLockFree() {
+      return true;
+    },
+    close: () => db.close(),
+  };
+}
