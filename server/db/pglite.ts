@@ -6,9 +6,10 @@ import type { Database, Queryable } from './sql';
  * PostgreSQL in WebAssembly, in a directory. One process owns the directory, so every
  * reservation left in it by an earlier run belongs to a process that is gone.
  */
-export async function openPglite(dataDir: string): Promise<Database> {
-  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  const db = await PGlite.create(`${dataDir}/pgdata`);
+export async function openPglite(dataDir: string | undefined): Promise<Database> {
+  // No directory: in memory (the unit tests).
+  if (dataDir !== undefined) mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const db = dataDir !== undefined ? await PGlite.create(`${dataDir}/pgdata`) : await PGlite.create();
   const wrap = (q: Pick<PGlite, 'query'>): Queryable => ({
     async query<T>(text: string, params: readonly unknown[] = []) {
       return (await q.query<T>(text, [...params])).rows;

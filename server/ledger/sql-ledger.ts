@@ -76,8 +76,9 @@ async function saveCounters(tx: Queryable, grantId: string, provider: string, c:
  * Shaped for the async LimitLedger (admit and settle each resolve once committed; a storage
  * failure rejects, which the caller treats as a refusal).
  */
-export function sqlLedger(db: Database, options: { instance: number; timeZone: string }) {
+export function sqlLedger(db: Database, options: { instance: number; timeZone: string; now?: () => number }) {
   const { instance, timeZone } = options;
+  const clock = options.now ?? Date.now;
 
   async function admit(request: AdmitRequest, id: string = crypto.randomUUID()): Promise<AdmitResult> {
     const { grantId, provider, now } = request;
@@ -163,7 +164,7 @@ export function sqlLedger(db: Database, options: { instance: number; timeZone: s
         if (!(await db.lifeLockFree(other))) continue;
         const ids = await db.query<{ id: string }>('SELECT id FROM reservations WHERE instance = $1', [other]);
         for (const { id } of ids) {
-          const r = await db.transaction((tx) => settleIn(tx, id, undefined, Date.now()));
+          const r = await db.transaction((tx) => settleIn(tx, id, undefined, clock()));
           if (!r) continue;
           recovered.push(r);
           await onOrphan?.(r);
