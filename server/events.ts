@@ -5,7 +5,9 @@ import type { Database } from './db/sql';
 export type VaultEvent =
   | { type: 'request'; id: string }
   | { type: 'decided'; id: string; status: 'granted' | 'denied' }
-  | { type: 'revoked'; grant_id: string };
+  | { type: 'revoked'; grant_id: string }
+  /** Provider keys were added or deleted: drop opened keys. */
+  | { type: 'keys' };
 
 const CHANNEL = 'okap_events';
 

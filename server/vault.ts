@@ -43,6 +43,9 @@ export async function openVault(config: ServerConfig, log: Logger) {
   const rules = sqlRuleStore(db);
   const requests = sqlRequestStore(db, grants);
   const bus = await eventBus(db, onError);
+  bus.subscribe((e) => {
+    if (e.type === 'keys') keys.invalidate();
+  });
   const ledger = sqlLedger(db, { instance, timeZone: config.timeZone });
   // recoverInterruptedCalls reads only `recoverOrphans` of the ledger, which the SQL ledger has as is.
   const orphans = { recoverOrphans: ledger.recoverOrphans } as Pick<LimitLedger, 'recoverOrphans'> as LimitLedger;

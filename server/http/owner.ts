@@ -59,16 +59,23 @@ export function ownerRoutes(vault: Vault, throttle: FailureThrottle, closing: Ab
     const body = await parsed(c, newKeyBody);
     if (!body.ok) return body.response;
     try {
-      return c.json(await vault.keys.add(body.value), 201);
+      const added = await vault.keys.add(body.value);
+      // Here at once; the other processes when the event reaches them.
+      vault.keys.invalidate();
+      await vault.bus.publish({ type: 'keys' });
+      return c.json(added, 201);
     } catch (error) {
       if (error instanceof KeyInputError) return jsonError(c, 400, 'invalid_request', error.message, error.path);
       throw error;
     }
   });
   app.get('/keys', async (c) => c.json({ keys: await vault.keys.list() }));
-  app.delete('/keys/:id', async (c) =>
-    (await vault.keys.remove(c.req.param('id'))) ? c.body(null, 204) : jsonError(c, 404, 'not_found', 'No such key'),
-  );
+  app.delete('/keys/:id', async (c) => {
+    if (!(await vault.keys.remove(c.req.param('id')))) return jsonError(c, 404, 'not_found', 'No such key');
+    vault.keys.invalidate();
+    await vault.bus.publish({ type: 'keys' });
+    return c.body(null, 204);
+  });
 
   app.get('/requests', async (c) => c.json({ requests: await vault.access.pending() }));
   app.post('/requests/:id/approve', async (c) => {

@@ -42,34 +42,60 @@ const toReservation = (r: ReservationRow): Reservation => ({
   ...(r.label ? { label: r.label } : {}),
 });
 
-/** Locks the detail's counter row (creating it first), so admissions of one detail run one at a time in every process. */
+/**
+ * Locks the detail's counter row, creating it first (an upsert takes the row lock in one
+ * statement), so admissions of one detail run one at a time in every process.
+ */
 async function lockCounters(tx: Queryable, grantId: string, provider: string): Promise<CounterRow> {
-  await tx.query(
-    `INSERT INTO counters (grant_id, provider, day, day_requests, day_spent_usd, month, month_spent_usd, recent)
-     VALUES ($1, $2, '', 0, 0, '', 0, '{}') ON CONFLICT DO NOTHING`,
-    [grantId, provider],
-  );
   const [row] = await tx.query<CounterRow>(
-    'SELECT day, day_requests, day_spent_usd, month, month_spent_usd, recent FROM counters WHERE grant_id = $1 AND provider = $2 FOR UPDATE',
+    `INSERT INTO counters AS c (grant_id, provider, day, day_requests, day_spent_usd, month, month_spent_usd, recent)
+     VALUES ($1, $2, '', 0, 0, '', 0, '{}')
+     ON CONFLICT (grant_id, provider) DO UPDATE SET grant_id = c.grant_id
+     RETURNING c.day, c.day_requests, c.day_spent_usd, c.month, c.month_spent_usd, c.recent`,
     [grantId, provider],
   );
   if (!row) throw new Error('counter row vanished');
   return { ...row, recent: (row.recent ?? []).map(Number) };
 }
 
-async function saveCounters(tx: Queryable, grantId: string, provider: string, c: CounterRow): Promise<void> {
-  await tx.query(
-    `UPDATE counters SET day = $3, day_requests = $4, day_spent_usd = $5, month = $6, month_spent_usd = $7, recent = $8
-      WHERE grant_id = $1 AND provider = $2`,
-    [grantId, provider, c.day, c.day_requests, c.day_spent_usd, c.month, c.month_spent_usd, c.recent],
+/**
+ * What the detail's open reservations hold in the day and the month. A statement of its own,
+ * after the lock: under READ COMMITTED it sees every reservation committed before the lock was
+ * granted, which a subquery of the locking statement (with that statement's older snapshot) would not.
+ */
+async function held(tx: Queryable, grantId: string, provider: string, day: string, month: string): Promise<{ day: number; month: number }> {
+  const [row] = await tx.query<{ day: number; month: number }>(
+    `SELECT COALESCE(SUM(amount_usd) FILTER (WHERE day = $3), 0) AS day, COALESCE(SUM(amount_usd) FILTER (WHERE month = $4), 0) AS month
+       FROM reservations WHERE grant_id = $1 AND provider = $2`,
+    [grantId, provider, day, month],
   );
+  return { day: Number(row?.day ?? 0), month: Number(row?.month ?? 0) };
 }
 
 /**
+ * One statement: the reservation row is deleted and its real cost (else what it held) added to
+ * the periods it was admitted in, if they are still the counter's current ones; periods the
+ * calendar has left are rolled over first, never back. Nothing happens for a reservation already
+ * settled (the DELETE finds no row).
+ */
+const SETTLE = `
+WITH r AS (DELETE FROM reservations WHERE id = $1 RETURNING *)
+UPDATE counters c SET
+  day = GREATEST(c.day, $3),
+  day_requests = CASE WHEN $3 > c.day THEN 0 ELSE c.day_requests END,
+  day_spent_usd = CASE WHEN $3 > c.day THEN 0 ELSE c.day_spent_usd END
+    + CASE WHEN r.day = GREATEST(c.day, $3) THEN COALESCE($2, r.amount_usd) ELSE 0 END,
+  month = GREATEST(c.month, $4),
+  month_spent_usd = CASE WHEN $4 > c.month THEN 0 ELSE c.month_spent_usd END
+    + CASE WHEN r.month = GREATEST(c.month, $4) THEN COALESCE($2, r.amount_usd) ELSE 0 END
+FROM r WHERE c.grant_id = r.grant_id AND c.provider = r.provider
+RETURNING r.id, r.grant_id, r.provider, r.amount_usd, r.day, r.month, r.created_at, r.label, r.instance`;
+
+/**
  * Rate windows and spend reservation in SQL, exact across every process sharing the database:
- * an admission is one transaction holding the detail's counter row lock (SELECT … FOR UPDATE),
- * in which the check, the counter increment and the reservation are written together; a
- * settlement is one transaction that deletes the reservation and adds the real cost. Reserved
+ * an admission is one transaction holding the detail's counter row lock (an upsert), in which
+ * the check, the counter increment and the reservation are written together; a settlement is
+ * one statement that deletes the reservation and adds the real cost. Reserved
  * spend is the sum of the reservation rows, so it needs no counter of its own. The same rules
  * as lib/limits/ledger.ts (the extension's ledger): spend first, then per minute, then per day.
  *
@@ -91,15 +117,9 @@ export function sqlLedger(db: Database, options: { instance: number; timeZone: s
       const c = await lockCounters(tx, grantId, provider);
       roll(c, periods.day, periods.month);
       if (spendLimited && amount > 0) {
-        const [held] = await tx.query<{ day: number; month: number }>(
-          `SELECT COALESCE(SUM(amount_usd) FILTER (WHERE day = $3), 0) AS day, COALESCE(SUM(amount_usd) FILTER (WHERE month = $4), 0) AS month
-             FROM reservations WHERE grant_id = $1 AND provider = $2`,
-          [grantId, provider, c.day, c.month],
-        );
-        const dayHeld = Number(held?.day ?? 0);
-        const monthHeld = Number(held?.month ?? 0);
-        if (limits.daily_spend !== undefined && c.day_spent_usd + dayHeld + amount > limits.daily_spend) return { ok: false, kind: 'budget_exhausted' };
-        if (limits.monthly_spend !== undefined && c.month_spent_usd + monthHeld + amount > limits.monthly_spend)
+        const h = await held(tx, grantId, provider, c.day, c.month);
+        if (limits.daily_spend !== undefined && c.day_spent_usd + h.day + amount > limits.daily_spend) return { ok: false, kind: 'budget_exhausted' };
+        if (limits.monthly_spend !== undefined && c.month_spent_usd + h.month + amount > limits.monthly_spend)
           return { ok: false, kind: 'budget_exhausted' };
       }
       const perMinute = limits.requests_per_minute;
@@ -112,7 +132,6 @@ export function sqlLedger(db: Database, options: { instance: number; timeZone: s
       if (perMinute !== undefined) c.recent.push(now);
       else c.recent = [];
       c.day_requests++;
-      await saveCounters(tx, grantId, provider, c);
       const reservation: Reservation = {
         id,
         grantId,
@@ -123,35 +142,43 @@ export function sqlLedger(db: Database, options: { instance: number; timeZone: s
         createdAt: now,
         ...(request.label ? { label: { ...request.label } } : {}),
       };
+      // The counters and the reservation in one statement.
       await tx.query(
-        `INSERT INTO reservations (id, grant_id, provider, amount_usd, day, month, created_at, label, instance)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-        [id, grantId, provider, amount, c.day, c.month, now, reservation.label ? JSON.stringify(reservation.label) : null, instance],
+        `WITH r AS (INSERT INTO reservations (id, grant_id, provider, amount_usd, day, month, created_at, label, instance)
+                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9))
+         UPDATE counters SET day = $5, day_requests = $10, day_spent_usd = $11, month = $6, month_spent_usd = $12, recent = $13
+          WHERE grant_id = $2 AND provider = $3`,
+        [
+          id,
+          grantId,
+          provider,
+          amount,
+          c.day,
+          c.month,
+          now,
+          reservation.label ? JSON.stringify(reservation.label) : null,
+          instance,
+          c.day_requests,
+          c.day_spent_usd,
+          c.month_spent_usd,
+          c.recent,
+        ],
       );
       return { ok: true, reservation };
     });
   }
 
-  /** Replaces the reservation with the real cost; false when it was already settled. */
-  async function settleIn(tx: Queryable, reservationId: string, actualUsd: number | undefined, now: number): Promise<Reservation | undefined> {
-    const [row] = await tx.query<ReservationRow>('DELETE FROM reservations WHERE id = $1 RETURNING *', [reservationId]);
-    if (!row) return undefined;
-    const r = toReservation(row);
-    const c = await lockCounters(tx, r.grantId, r.provider);
+  /** Replaces the reservation with the real cost (undefined: what it held); undefined when it was already settled. */
+  async function settleOne(reservationId: string, actualUsd: number | undefined, now: number): Promise<Reservation | undefined> {
     const periods = periodsOf(now, timeZone);
-    roll(c, periods.day, periods.month);
-    // An unknown cost bills what was held, never nothing.
-    const cost = usd(actualUsd) ? actualUsd : r.amountUsd;
-    if (r.day === c.day) c.day_spent_usd += cost;
-    if (r.month === c.month) c.month_spent_usd += cost;
-    await saveCounters(tx, r.grantId, r.provider, c);
-    return r;
+    const [row] = await db.query<ReservationRow>(SETTLE, [reservationId, usd(actualUsd) ? actualUsd : null, periods.day, periods.month]);
+    return row ? toReservation(row) : undefined;
   }
 
   return {
     admit,
     async settle(reservation: Reservation, actualUsd: number, now: number): Promise<boolean> {
-      return (await db.transaction((tx) => settleIn(tx, reservation.id, actualUsd, now))) !== undefined;
+      return (await settleOne(reservation.id, actualUsd, now)) !== undefined;
     },
     /**
      * Bills, at their reserved amount, the reservations of processes that are gone (their life
@@ -164,7 +191,7 @@ export function sqlLedger(db: Database, options: { instance: number; timeZone: s
         if (!(await db.lifeLockFree(other))) continue;
         const ids = await db.query<{ id: string }>('SELECT id FROM reservations WHERE instance = $1', [other]);
         for (const { id } of ids) {
-          const r = await db.transaction((tx) => settleIn(tx, id, undefined, clock()));
+          const r = await settleOne(id, undefined, clock());
           if (!r) continue;
           recovered.push(r);
           await onOrphan?.(r);

@@ -64,12 +64,23 @@ export class KeyInputError extends Error {
 
 /**
  * Provider keys sealed under the server key, each with its own id as associated data. The
- * oldest key of a provider serves it. Opened keys are kept in memory only for the life of
- * the process, dropped when keys change here (another process's change is seen within a call).
+ * oldest key of a provider serves it. The proxy keeps opened keys in this process's memory (the
+ * process that proxies is where a plaintext key may live) and drops them when any process adds
+ * or deletes a key (`invalidate`, on the `keys` event).
  */
 export function sqlKeyStore(db: Queryable, serverKey: Uint8Array, now: () => number = Date.now) {
   const columns = 'id, provider, kind, base_url, label, mask, nonce, ciphertext, created_at';
+  let opened = new Map<string, Promise<ProviderKey | undefined>>();
+  const open = async (providerId: string): Promise<ProviderKey | undefined> => {
+    const [row] = await db.query<KeyRow>(`SELECT ${columns} FROM provider_keys WHERE provider = $1 ORDER BY created_at LIMIT 1`, [providerId]);
+    if (!row) return undefined;
+    const secret = openText(serverKey, row.id, { nonce: new Uint8Array(row.nonce), ciphertext: new Uint8Array(row.ciphertext) });
+    return { kind: row.kind, baseUrl: row.base_url, secret };
+  };
   return {
+    invalidate(): void {
+      opened = new Map();
+    },
     async add(input: z.infer<typeof newKeyBody>): Promise<KeySummary> {
       const kind = input.kind ?? kindFor(input.provider);
       const baseUrl = input.base_url ?? '';
@@ -112,13 +123,16 @@ export function sqlKeyStore(db: Queryable, serverKey: Uint8Array, now: () => num
     /** The proxy's KeySource: the key opened for one call. */
     source(): KeySource {
       return {
-        async forProvider(providerId: string): Promise<ProviderKey | undefined> {
-          const [row] = await db.query<KeyRow>(`SELECT ${columns} FROM provider_keys WHERE provider = $1 ORDER BY created_at LIMIT 1`, [
-            providerId,
-          ]);
-          if (!row) return undefined;
-          const secret = openText(serverKey, row.id, { nonce: new Uint8Array(row.nonce), ciphertext: new Uint8Array(row.ciphertext) });
-          return { kind: row.kind, baseUrl: row.base_url, secret };
+        forProvider(providerId: string): Promise<ProviderKey | undefined> {
+          let key = opened.get(providerId);
+          if (!key) {
+            const cache = opened;
+            key = open(providerId);
+            cache.set(providerId, key);
+            // A failed read is not remembered.
+            key.catch(() => cache.delete(providerId));
+          }
+          return key;
         },
       };
     },

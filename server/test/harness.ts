@@ -37,9 +37,9 @@ export interface VaultProcess {
   owner(path: string, init?: RequestInit & { json?: unknown }): Promise<Response>;
 }
 
-export async function startVault(env: Record<string, string>, options: { port?: number } = {}): Promise<VaultProcess> {
+export async function startVault(env: Record<string, string>, options: { port?: number; nodeArgs?: string[] } = {}): Promise<VaultProcess> {
   const port = options.port ?? (await freePort());
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', 'server/main.ts'], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', PORT: String(port), HOST: '127.0.0.1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
