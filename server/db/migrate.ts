@@ -1,3 +1,4 @@
+import { ADMIT_FUNCTION } from './admit-function';
 import { LOCK_CLASS, type Database } from './sql';
 
 /**
@@ -104,6 +105,7 @@ CREATE TABLE usage (
 CREATE INDEX usage_time ON usage (time);
 `,
   },
+  { version: 2, sql: ADMIT_FUNCTION },
 ];
 
 /**
@@ -120,7 +122,7 @@ export async function migrate(db: Database, onLocked?: (tx: Parameters<Parameter
     const ran: number[] = [];
     for (const m of MIGRATIONS) {
       if (applied.has(m.version)) continue;
-      for (const statement of m.sql.split(';').map((s) => s.trim()).filter(Boolean)) await tx.query(statement);
+      await tx.exec(m.sql);
       await tx.query('INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)', [m.version, Date.now()]);
       ran.push(m.version);
     }

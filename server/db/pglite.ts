@@ -10,15 +10,19 @@ export async function openPglite(dataDir: string | undefined): Promise<Database>
   // No directory: in memory (the unit tests).
   if (dataDir !== undefined) mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const db = dataDir !== undefined ? await PGlite.create(`${dataDir}/pgdata`) : await PGlite.create();
-  const wrap = (q: Pick<PGlite, 'query'>): Queryable => ({
+  const wrap = (q: Pick<PGlite, 'query' | 'exec'>): Queryable => ({
     async query<T>(text: string, params: readonly unknown[] = []) {
       return (await q.query<T>(text, [...params])).rows;
+    },
+    async exec(text: string) {
+      await q.exec(text);
     },
   });
   const base = wrap(db);
   return {
     kind: 'pglite',
     query: base.query,
+    exec: base.exec,
     transaction: (fn) => db.transaction((tx) => fn(wrap(tx))),
     async listen(channel, onMessage) {
       await db.listen(channel, onMessage);

@@ -23,11 +23,17 @@ export async function openPostgres(url: string, onError: (error: unknown) => voi
   return {
     kind: 'postgres',
     query,
+    async exec(text) {
+      await pool.query(text);
+    },
     async transaction(fn) {
       const client = await pool.connect();
       const tx: Queryable = {
         async query<T>(text: string, params: readonly unknown[] = []) {
           return (await client.query(text, [...params])).rows as T[];
+        },
+        async exec(text: string) {
+          await client.query(text);
         },
       };
       try {

@@ -5,6 +5,8 @@
  */
 export interface Queryable {
   query<T = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<T[]>;
+  /** Runs a script of several statements without parameters (the migrations). */
+  exec(text: string): Promise<void>;
 }
 
 export interface Database extends Queryable {

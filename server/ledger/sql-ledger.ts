@@ -1,15 +1,6 @@
 import { periodsOf, secondsUntilNextDay, type AdmitRequest, type AdmitResult, type Reservation } from '../../lib/limits';
-import { pruneWindow, secondsUntilSlotFrees } from '../../lib/limits/window';
-import type { Database, Queryable } from '../db/sql';
-
-interface CounterRow {
-  day: string;
-  day_requests: number;
-  day_spent_usd: number;
-  month: string;
-  month_spent_usd: number;
-  recent: number[];
-}
+import { secondsUntilSlotFrees } from '../../lib/limits/window';
+import type { Database } from '../db/sql';
 
 interface ReservationRow {
   id: string;
@@ -25,12 +16,6 @@ interface ReservationRow {
 
 const usd = (n: number | undefined): n is number => n !== undefined && Number.isFinite(n) && n >= 0;
 
-/** Starts new periods when the calendar moved on; never backwards (a clock set back gets no fresh budget). */
-function roll(c: CounterRow, day: string, month: string): void {
-  if (day > c.day) Object.assign(c, { day, day_requests: 0, day_spent_usd: 0 });
-  if (month > c.month) Object.assign(c, { month, month_spent_usd: 0 });
-}
-
 const toReservation = (r: ReservationRow): Reservation => ({
   id: r.id,
   grantId: r.grant_id,
@@ -42,35 +27,7 @@ const toReservation = (r: ReservationRow): Reservation => ({
   ...(r.label ? { label: r.label } : {}),
 });
 
-/**
- * Locks the detail's counter row, creating it first (an upsert takes the row lock in one
- * statement), so admissions of one detail run one at a time in every process.
- */
-async function lockCounters(tx: Queryable, grantId: string, provider: string): Promise<CounterRow> {
-  const [row] = await tx.query<CounterRow>(
-    `INSERT INTO counters AS c (grant_id, provider, day, day_requests, day_spent_usd, month, month_spent_usd, recent)
-     VALUES ($1, $2, '', 0, 0, '', 0, '{}')
-     ON CONFLICT (grant_id, provider) DO UPDATE SET grant_id = c.grant_id
-     RETURNING c.day, c.day_requests, c.day_spent_usd, c.month, c.month_spent_usd, c.recent`,
-    [grantId, provider],
-  );
-  if (!row) throw new Error('counter row vanished');
-  return { ...row, recent: (row.recent ?? []).map(Number) };
-}
-
-/**
- * What the detail's open reservations hold in the day and the month. A statement of its own,
- * after the lock: under READ COMMITTED it sees every reservation committed before the lock was
- * granted, which a subquery of the locking statement (with that statement's older snapshot) would not.
- */
-async function held(tx: Queryable, grantId: string, provider: string, day: string, month: string): Promise<{ day: number; month: number }> {
-  const [row] = await tx.query<{ day: number; month: number }>(
-    `SELECT COALESCE(SUM(amount_usd) FILTER (WHERE day = $3), 0) AS day, COALESCE(SUM(amount_usd) FILTER (WHERE month = $4), 0) AS month
-       FROM reservations WHERE grant_id = $1 AND provider = $2`,
-    [grantId, provider, day, month],
-  );
-  return { day: Number(row?.day ?? 0), month: Number(row?.month ?? 0) };
-}
+type AdmitRow = { ok: true; day: string; month: string } | { ok: false; kind: 'budget_exhausted' | 'rate_limited'; oldest?: number | null };
 
 /**
  * One statement: the reservation row is deleted and its real cost (else what it held) added to
@@ -93,9 +50,9 @@ RETURNING r.id, r.grant_id, r.provider, r.amount_usd, r.day, r.month, r.created_
 
 /**
  * Rate windows and spend reservation in SQL, exact across every process sharing the database:
- * an admission is one transaction holding the detail's counter row lock (an upsert), in which
- * the check, the counter increment and the reservation are written together; a settlement is
- * one statement that deletes the reservation and adds the real cost. Reserved
+ * an admission is one statement (the `okap_admit` function, server/db/admit-function.ts) that
+ * holds the detail's counter row lock while it checks, counts and reserves; a settlement is one
+ * statement that deletes the reservation and adds the real cost. Reserved
  * spend is the sum of the reservation rows, so it needs no counter of its own. The same rules
  * as lib/limits/ledger.ts (the extension's ledger): spend first, then per minute, then per day.
  *
@@ -113,59 +70,34 @@ export function sqlLedger(db: Database, options: { instance: number; timeZone: s
     if (spendLimited && !usd(request.estimateUsd)) return { ok: false, kind: 'price_unknown' };
     const amount = usd(request.estimateUsd) ? request.estimateUsd : 0;
     const periods = periodsOf(now, timeZone);
-    return db.transaction(async (tx) => {
-      const c = await lockCounters(tx, grantId, provider);
-      roll(c, periods.day, periods.month);
-      if (spendLimited && amount > 0) {
-        const h = await held(tx, grantId, provider, c.day, c.month);
-        if (limits.daily_spend !== undefined && c.day_spent_usd + h.day + amount > limits.daily_spend) return { ok: false, kind: 'budget_exhausted' };
-        if (limits.monthly_spend !== undefined && c.month_spent_usd + h.month + amount > limits.monthly_spend)
-          return { ok: false, kind: 'budget_exhausted' };
-      }
-      const perMinute = limits.requests_per_minute;
-      if (perMinute !== undefined && pruneWindow(c.recent, now) >= perMinute) {
-        return { ok: false, kind: 'rate_limited', retryAfterSeconds: secondsUntilSlotFrees(c.recent, now) };
-      }
-      if (limits.requests_per_day !== undefined && c.day_requests >= limits.requests_per_day) {
-        return { ok: false, kind: 'rate_limited', retryAfterSeconds: secondsUntilNextDay(now, timeZone) };
-      }
-      if (perMinute !== undefined) c.recent.push(now);
-      else c.recent = [];
-      c.day_requests++;
-      const reservation: Reservation = {
+    const label = request.label ? { ...request.label } : undefined;
+    // One statement (server/db/admit-function.ts): the check, the counters and the reservation.
+    const [row] = await db.query<{ result: AdmitRow }>(
+      'SELECT okap_admit($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) AS result',
+      [
         id,
         grantId,
         provider,
-        amountUsd: amount,
-        day: c.day,
-        month: c.month,
-        createdAt: now,
-        ...(request.label ? { label: { ...request.label } } : {}),
-      };
-      // The counters and the reservation in one statement.
-      await tx.query(
-        `WITH r AS (INSERT INTO reservations (id, grant_id, provider, amount_usd, day, month, created_at, label, instance)
-                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9))
-         UPDATE counters SET day = $5, day_requests = $10, day_spent_usd = $11, month = $6, month_spent_usd = $12, recent = $13
-          WHERE grant_id = $2 AND provider = $3`,
-        [
-          id,
-          grantId,
-          provider,
-          amount,
-          c.day,
-          c.month,
-          now,
-          reservation.label ? JSON.stringify(reservation.label) : null,
-          instance,
-          c.day_requests,
-          c.day_spent_usd,
-          c.month_spent_usd,
-          c.recent,
-        ],
-      );
-      return { ok: true, reservation };
-    });
+        now,
+        periods.day,
+        periods.month,
+        amount,
+        limits.daily_spend ?? null,
+        limits.monthly_spend ?? null,
+        limits.requests_per_minute ?? null,
+        limits.requests_per_day ?? null,
+        label ? JSON.stringify(label) : null,
+        instance,
+      ],
+    );
+    const r = row?.result;
+    if (!r) throw new Error('okap_admit returned nothing');
+    if (r.ok) {
+      return { ok: true, reservation: { id, grantId, provider, amountUsd: amount, day: r.day, month: r.month, createdAt: now, ...(label ? { label } : {}) } };
+    }
+    if (r.kind === 'budget_exhausted') return { ok: false, kind: 'budget_exhausted' };
+    const retryAfterSeconds = r.oldest !== undefined && r.oldest !== null ? secondsUntilSlotFrees([r.oldest], now) : secondsUntilNextDay(now, timeZone);
+    return { ok: false, kind: 'rate_limited', retryAfterSeconds };
   }
 
   /** Replaces the reservation with the real cost (undefined: what it held); undefined when it was already settled. */

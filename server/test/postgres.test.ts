@@ -2,6 +2,7 @@ import { LLMock } from '@copilotkit/aimock';
 import { randomBytes } from 'node:crypto';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MIGRATIONS } from '../db/migrate';
 import { baseUrlOf, grantAccess, startVault, tempDir, type VaultProcess } from './harness';
 import { freshDatabase, sql } from './pg';
 
@@ -63,7 +64,7 @@ afterAll(async () => {
 
 describe('two server processes on one PostgreSQL', () => {
   it('applied each migration once although both started together', async () => {
-    expect(await sql(databaseUrl, 'SELECT version FROM schema_migrations')).toEqual([{ version: 1 }]);
+    expect(await sql(databaseUrl, 'SELECT version FROM schema_migrations ORDER BY version')).toEqual(MIGRATIONS.map((m) => ({ version: m.version })));
     expect((await (await b.owner('/owner/keys')).json()) as unknown).toMatchObject({ keys: [{ provider: 'openai' }] });
   });
 
