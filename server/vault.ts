@@ -25,7 +25,11 @@ import { sqlUsageStore } from './stores/usage';
  */
 export async function openVault(config: ServerConfig, log: Logger) {
   const onError = (error: unknown) => log.error({ err: describe(error) }, 'internal error');
-  const db: Database = config.databaseUrl ? await openPostgres(config.databaseUrl, onError) : await openPglite(config.dataDir);
+  const lost = () => {
+    log.fatal("lost the PostgreSQL connection that carries revocations and this process's life lock; exiting");
+    process.exit(1);
+  };
+  const db: Database = config.databaseUrl ? await openPostgres(config.databaseUrl, onError, lost) : await openPglite(config.dataDir);
   const serverKey = loadServerKey(config.serverKey, config.dataDir);
   // This process's id on its reservations; its session lock tells the others it is alive.
   const instance = randomInt(1, 2 ** 31 - 1);

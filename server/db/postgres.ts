@@ -8,11 +8,19 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
  * A real PostgreSQL through `pg`: a pool for queries and transactions, and one dedicated
  * connection for LISTEN and this process's life lock (a session lock lives as long as it does).
  */
-export async function openPostgres(url: string, onError: (error: unknown) => void): Promise<Database> {
+/**
+ * `onLost` is called when the dedicated connection ends unasked: this process then hears no
+ * revocation and holds no life lock, so it must stop serving (the caller exits; restart it).
+ */
+export async function openPostgres(url: string, onError: (error: unknown) => void, onLost: () => void): Promise<Database> {
   const pool = new pg.Pool({ connectionString: url, max: 10 });
   pool.on('error', onError);
   const session = new pg.Client({ connectionString: url });
+  let closing = false;
   session.on('error', onError);
+  session.on('end', () => {
+    if (!closing) onLost();
+  });
   await session.connect();
   const listeners = new Map<string, ((payload: string) => void)[]>();
   session.on('notification', (n) => {
@@ -71,6 +79,7 @@ export async function openPostgres(url: string, onError: (error: unknown) => voi
       }
     },
     async close() {
+      closing = true;
       await session.end().catch(() => undefined);
       await pool.end();
     },

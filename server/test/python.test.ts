@@ -1,6 +1,6 @@
 import { LLMock } from '@copilotkit/aimock';
 import { execFile, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -53,6 +53,8 @@ beforeAll(async () => {
   ensureVenv();
   upstream = new LLMock({ port: 0, host: '127.0.0.1', auth: { apiKeys: [REAL_KEY] } });
   upstream.onMessage('hello', { content: 'Hi from the provider', usage: { prompt_tokens: 12, completion_tokens: 6 } } as Json);
+  // The README's example says "Hi".
+  upstream.onMessage('Hi', { content: 'Hello from the README', usage: { prompt_tokens: 3, completion_tokens: 4 } } as Json);
   await upstream.start();
   vault = await startVault({ OKAP_DATA_DIR: tempDir('python'), OKAP_APPROVAL_WAIT_S: '6' });
   await vault.owner('/owner/keys', { method: 'POST', json: { provider: 'openai', secret: REAL_KEY, base_url: `${upstream.url}/v1` } });
@@ -83,6 +85,18 @@ describe('Python clients of the running vault', () => {
     expect(body.token).toMatchObject({ provider: 'openai', models: ['gpt-4o-mini'], base_url: `${vault.url}/v1/openai`, limits: { monthly_spend: 2 } });
     const { stdout } = await run(PY, [script('chat.py')], { env: { ...process.env, OKAP_TOKEN: body.token!.token, OKAP_BASE_URL: body.token!.base_url } });
     expect(JSON.parse(stdout)).toMatchObject({ reply: 'Hi from the provider' });
+  });
+
+  it('the README’s Python example works as written (but for the port)', async () => {
+    const readme = readFileSync(resolve(import.meta.dirname, '../../README.md'), 'utf8');
+    const example = /```python\n(import json, urllib[\s\S]*?)```/.exec(readme)?.[1];
+    expect(example).toBeDefined();
+    const code = example!.replaceAll('http://127.0.0.1:8787', vault.url);
+    const running = run(PY, ['-c', code]);
+    // A script that fails before asking would otherwise leave this waiting.
+    const id = await Promise.race([waitForPending(), running.then(() => Promise.reject(new Error('the example ended before the approval')))]);
+    expect((await vault.owner(`/owner/requests/${id}/approve`, { method: 'POST' })).status).toBe(200);
+    expect((await running).stdout.trim()).toBe('Hello from the README');
   });
 
   it('a denial is HTTP 200 approved:false user_denied', async () => {

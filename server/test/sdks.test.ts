@@ -89,6 +89,27 @@ describe('the official SDKs against the running vault, given only the token and 
     );
   });
 
+  it('answers a browser app’s CORS preflight for the proxy', async () => {
+    const response = await fetch(`${baseUrlOf(granted, 'openai')}/chat/completions`, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://app.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type' },
+    });
+    expect(response.status).toBe(204);
+    expect(response.headers.get('access-control-allow-origin')).toBe('*');
+    expect(response.headers.get('access-control-allow-headers')).toContain('authorization');
+  });
+
+  it('filters the usage log by time, origin and count, and refuses a bad filter by name', async () => {
+    const read = async (query: string) => (await vault.owner(`/owner/usage?${query}`)).json() as Promise<{ usage: { origin: string }[] }>;
+    expect((await read('limit=1')).usage).toHaveLength(1);
+    expect((await read('origin=app%3ASDK%20script')).usage.length).toBeGreaterThan(3);
+    expect((await read('origin=https%3A%2F%2Felsewhere.example')).usage).toEqual([]);
+    expect((await read(`since=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`)).usage).toEqual([]);
+    const bad = await vault.owner('/owner/usage?limit=0');
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toMatchObject({ error: { path: 'limit' } });
+  });
+
   it('meters every call into the owner’s usage log, and the real key reached the provider', async () => {
     const usage = (await (await vault.owner('/owner/usage')).json()) as { usage: { provider: string; status: number; inputTokens: number }[] };
     const ok = usage.usage.filter((u) => u.status === 200);
