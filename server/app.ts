@@ -9,6 +9,12 @@ import { proxyHandler } from './http/proxy';
 import { failureThrottle } from './http/throttle';
 import { describe, type Vault } from './vault';
 
+/**
+ * A pending request's id is what its poll hands the token to, so it is a secret until then: the
+ * log names the route, not the id.
+ */
+const loggedPath = (path: string): string => path.replace(/^\/okap\/requests\/[^/]+/, '/okap/requests/:id');
+
 /** Bodies of the owner API and the app endpoints; the proxy caps its own (lib/proxy/body.ts). */
 const MAX_JSON_BYTES = 64 * 1024;
 
@@ -26,7 +32,7 @@ export function buildApp(vault: Vault, options: { track: (p: Promise<void>) => v
     await next();
     vault.log.info({
       method: c.req.method,
-      path: new URL(c.req.url).pathname,
+      path: loggedPath(new URL(c.req.url).pathname),
       status: c.res.status,
       latency_ms: Math.round((performance.now() - started) * 10) / 10,
       ...(c.get('grantId') ? { grant_id: c.get('grantId') } : {}),

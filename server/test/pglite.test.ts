@@ -13,6 +13,7 @@ let vault: VaultProcess;
 let dataDir: string;
 let granted: GrantedWire;
 let firstOwnerToken: string;
+let firstRun: { stdout: string; stderr: string };
 
 function filesUnder(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -70,6 +71,7 @@ describe('npm run vault on PGlite', () => {
 
   it('stops cleanly on SIGTERM, restarts with keys, grants, rules and usage, and the token keeps working', async () => {
     expect(await vault.stop()).toBe(0);
+    firstRun = { stdout: vault.stdout.join(''), stderr: vault.stderr.join('') };
     // The same address: the grants' base_url names it.
     vault = await startVault({ OKAP_DATA_DIR: dataDir }, { port: vault.port });
     // The first start's token still works; no new one is printed.
@@ -94,8 +96,15 @@ describe('npm run vault on PGlite', () => {
     }
     const keyFile = join(dataDir, 'server.key');
     expect(statSync(keyFile).mode & 0o777).toBe(0o600);
-    const logs = vault.stdout.join('') + vault.stderr.join('');
+    // The log lines (stdout) of both runs; the terminal (stderr) showed the owner token once, on the first.
+    const logs = firstRun.stdout + vault.stdout.join('');
     for (const secret of secrets) expect(logs.includes(secret)).toBe(false);
+    expect(firstRun.stderr.split(firstOwnerToken)).toHaveLength(2);
+    for (const secret of secrets) expect(vault.stderr.join('').includes(secret)).toBe(false);
+    expect(firstRun.stderr.includes(REAL_KEY) || firstRun.stderr.includes(granted.token)).toBe(false);
     expect(logs).toMatch(/"path":"\/v1\/openai\/chat\/completions","status":200,"latency_ms":[\d.]+,"grant_id":"[0-9a-f-]{36}"/);
+    // A pending request's id fetches its token once approved: the log names only the route.
+    expect(logs).toContain('"path":"/okap/requests/:id"');
+    expect(logs).not.toMatch(/\/okap\/requests\/[0-9a-f]{8}-/);
   });
 });
