@@ -5,6 +5,7 @@ import { AccessError, type Answer } from '../access';
 import type { Vault } from '../vault';
 import type { Env } from './owner';
 import { jsonError, readJson } from './errors';
+import { failureThrottle } from './throttle';
 
 const MAX_LONG_POLL_S = 60;
 
@@ -74,8 +75,21 @@ function accessFailure(c: Context, error: unknown) {
 export function appRoutes(vault: Vault, closing: AbortSignal) {
   const app = new Hono<Env>();
   const { access, config } = vault;
+  // Asking costs the owner attention: one address may ask this often (per process).
+  const asking = failureThrottle({ limit: 60, windowMs: 60_000 });
+  const tooMany = (c: Context<Env>): number | undefined => {
+    const who = c.get('address');
+    const wait = asking.blocked(who);
+    if (wait === undefined) asking.fail(who);
+    return wait;
+  };
 
   app.post('/authorize', async (c) => {
+    const wait = tooMany(c);
+    if (wait !== undefined) {
+      c.header('retry-after', String(wait));
+      return jsonError(c, 429, 'throttled', 'Too many access requests from this address; try again later');
+    }
     const body = await readJson(c);
     if (!body.ok) return body.response;
     const parsed = parseOkapRequest(body.value, new Date());
@@ -101,6 +115,7 @@ export function appRoutes(vault: Vault, closing: AbortSignal) {
 
   // That SDK reads any non-2xx as a connection failure, so every refusal here is a 200.
   app.post('/request', async (c) => {
+    if (tooMany(c) !== undefined) return sdkRefusal(c, 'throttled', 'Too many access requests from this address; try again later');
     const body = await readJson(c);
     if (!body.ok) return sdkRefusal(c, 'invalid_request', 'The body is not valid JSON');
     const sdk = sdkRequest.safeParse(body.value);

@@ -1,5 +1,6 @@
 /**
- * Slows down guessing of owner tokens, device tokens and pairing codes: after `limit` failures
+ * Counts events per address in a sliding window (failed logins; also access requests, see
+ * http/apps.ts). Slows down guessing of owner tokens, device tokens and pairing codes: after `limit` failures
  * from one address within `windowMs`, that address is refused (429) until the window passes.
  * Per process; with several processes each keeps its own count, so the bound is `limit` times
  * the number of processes, still far too few tries for 256-bit tokens or 50-bit codes.

@@ -179,4 +179,14 @@ describe('bad input gets a clear error and changes nothing', () => {
     expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(0);
     expect((await post('/pair', JSON.stringify({ code: 'ABCDEFGHJK', device_name: 'x' }))).status).toBe(429);
   });
+
+  it('throttles access requests: at most 60 a minute from one address reach the owner', async () => {
+    const before = Number((await sql<{ n: number }>(databaseUrl, 'SELECT COUNT(*) AS n FROM access_requests'))[0]!.n);
+    const statuses: number[] = [];
+    for (let i = 0; i < 65; i++) statuses.push((await post('/okap/authorize', JSON.stringify({ provider: 'openai', client: { name: `flood ${i}` } }))).status);
+    expect(statuses.at(-1)).toBe(429);
+    const after = Number((await sql<{ n: number }>(databaseUrl, 'SELECT COUNT(*) AS n FROM access_requests'))[0]!.n);
+    expect(after - before).toBe(statuses.filter((s) => s === 202).length);
+    expect(after - before).toBeLessThanOrEqual(60);
+  });
 });
