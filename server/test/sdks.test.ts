@@ -89,6 +89,32 @@ describe('the official SDKs against the running vault, given only the token and 
     );
   });
 
+  it('the owner’s approval may set the expiry; an auto-approved /okap/request echoes only what the okap SDK knows', async () => {
+    const expires = new Date(Date.now() + 86_400_000).toISOString();
+    const narrowed = await grantAccess(vault, { provider: 'openai', models: ['gpt-4o-mini'], client: { name: 'expiring' } }, { expires });
+    expect(narrowed.authorization_details[0]!.expires).toBe(expires);
+    expect((await vault.owner('/owner/rules', { method: 'POST', json: { client_name: 'echo app', provider: 'openai', limits: { requests_per_minute: 5 } } })).status).toBe(201);
+    const response = await fetch(`${vault.url}/okap/request`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ okap: '1.0', provider: 'openai', models: ['gpt-4o-mini'], capabilities: ['chat', 'code'], app_name: 'echo app' }),
+    });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({
+      okap: '1.0',
+      approved: true,
+      token: {
+        token: expect.stringMatching(/^okap_/),
+        base_url: `${vault.url}/v1/openai`,
+        provider: 'openai',
+        models: ['gpt-4o-mini'],
+        capabilities: ['chat'],
+        limits: { requests_per_minute: 5 },
+        expires_at: expect.any(String),
+      },
+    });
+  });
+
   it('answers a browser app’s CORS preflight for the proxy', async () => {
     const response = await fetch(`${baseUrlOf(granted, 'openai')}/chat/completions`, {
       method: 'OPTIONS',
