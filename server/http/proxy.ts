@@ -56,7 +56,10 @@ export function proxyHandler(vault: Vault, track: (settled: Promise<void>) => vo
         record(row: UsageRow) {
           const refused = call.refusal();
           // A call the SQL ledger refused never left; its row says what the app was told.
-          return sink.record(refused ? { ...row, status: refusalError(refused).status, costUsd: 0 } : row);
+          const written = sink.record(refused ? { ...row, status: refusalError(refused).status, costUsd: 0 } : row);
+          // A shutdown waits for it before closing the database.
+          track(Promise.resolve(written).catch(() => undefined));
+          return written;
         },
       },
       now: Date.now,

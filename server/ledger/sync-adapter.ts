@@ -25,7 +25,10 @@ export interface CallLedger {
   admitted(): Promise<void>;
   /** The refusal, once known. */
   refusal(): AdmissionRefused | undefined;
-  /** Resolves when this call's settlement is committed. */
+  /**
+   * Resolves when this call's settlement is committed, whenever it comes (a stream settles when
+   * it ends); at once for a call that was never admitted (it is never settled).
+   */
   settled(): Promise<void>;
 }
 
@@ -33,6 +36,10 @@ export function callLedger(sql: SqlLedger, onError: (error: unknown) => void): C
   let admission: Promise<AdmitResult> | undefined;
   let refused: AdmissionRefused | undefined;
   let settlement: Promise<void> = Promise.resolve();
+  let markSettled: () => void = () => undefined;
+  const settledOnce = new Promise<void>((resolve) => {
+    markSettled = resolve;
+  });
   const decided = async (): Promise<Reservation | undefined> => {
     if (!admission) return undefined;
     const result = await admission;
@@ -72,7 +79,8 @@ export function callLedger(sql: SqlLedger, onError: (error: unknown) => void): C
         .then(
           () => undefined,
           (error: unknown) => onError(error),
-        );
+        )
+        .finally(markSettled);
       return true;
     },
     snapshot: () => undefined,
@@ -86,6 +94,7 @@ export function callLedger(sql: SqlLedger, onError: (error: unknown) => void): C
       if (refused) throw refused;
     },
     refusal: () => refused,
-    settled: () => settlement,
+    // lib/proxy settles every admitted call exactly once.
+    settled: () => (admission ? settledOnce : Promise.resolve()),
   };
 }
