@@ -37,9 +37,16 @@ export interface VaultProcess {
   owner(path: string, init?: RequestInit & { json?: unknown }): Promise<Response>;
 }
 
-export async function startVault(env: Record<string, string>, options: { port?: number; nodeArgs?: string[] } = {}): Promise<VaultProcess> {
+/** `npm: true` runs `npm run vault` itself (signals then go to npm, which passes them on). */
+export async function startVault(
+  env: Record<string, string>,
+  options: { port?: number; nodeArgs?: string[]; npm?: boolean } = {},
+): Promise<VaultProcess> {
   const port = options.port ?? (await freePort());
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', 'server/main.ts'], {
+  const [command, args] = options.npm
+    ? ['npm', ['run', '--silent', 'vault']]
+    : [process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', 'server/main.ts']];
+  const child = spawn(command, args, {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', PORT: String(port), HOST: '127.0.0.1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

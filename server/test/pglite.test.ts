@@ -33,7 +33,7 @@ beforeAll(async () => {
   upstream.onMessage('hello', { content: 'Hi', usage: { prompt_tokens: 12, completion_tokens: 6 } } as Json);
   await upstream.start();
   dataDir = tempDir('pglite');
-  vault = await startVault({ OKAP_DATA_DIR: dataDir });
+  vault = await startVault({ OKAP_DATA_DIR: dataDir }, { npm: true });
   firstOwnerToken = vault.ownerToken!;
   await vault.owner('/owner/keys', { method: 'POST', json: { provider: 'openai', secret: REAL_KEY, base_url: `${upstream.url}/v1`, label: 'main' } });
   await vault.owner('/owner/rules', {
@@ -50,7 +50,7 @@ afterAll(async () => {
   await upstream?.stop();
 });
 
-describe('npm run vault on PGlite', () => {
+describe('npm run vault on PGlite (the command itself, stopped with SIGTERM)', () => {
   it('prints a generated owner token on first start, which opens the owner API', async () => {
     expect(firstOwnerToken).toMatch(/^okapo_[A-Za-z0-9_-]{43}$/);
     expect((await vault.owner('/owner/keys')).status).toBe(200);
@@ -73,7 +73,7 @@ describe('npm run vault on PGlite', () => {
     expect(await vault.stop()).toBe(0);
     firstRun = { stdout: vault.stdout.join(''), stderr: vault.stderr.join('') };
     // The same address: the grants' base_url names it.
-    vault = await startVault({ OKAP_DATA_DIR: dataDir }, { port: vault.port });
+    vault = await startVault({ OKAP_DATA_DIR: dataDir }, { port: vault.port, npm: true });
     // The first start's token still works; no new one is printed.
     expect(vault.ownerToken).toBeUndefined();
     const owner = (path: string) => fetch(`${vault.url}${path}`, { headers: { authorization: `Bearer ${firstOwnerToken}` } }).then((r) => r.json());
