@@ -30,7 +30,12 @@ export function proxyHandler(vault: Vault, track: (settled: Promise<void>) => vo
   return async (c: Context<Env>): Promise<Response> => {
     const request = c.req.raw;
     const ctx: ProxyContext = {};
-    const call = callLedger(vault.ledger, vault.onError);
+    // A call the SQL ledger refused never left; its row says what the app was told.
+    const rewrite = (row: UsageRow): UsageRow => {
+      const refused = call.refusal();
+      return refused ? { ...row, status: refusalError(refused).status, costUsd: 0 } : row;
+    };
+    const call = callLedger(vault.ledger, vault.onError, async (row) => sink.record(rewrite(row)));
     let kind: KeyKind | undefined;
     const origin = c.req.header('origin');
     const deps: ProxyDeps = {
@@ -54,9 +59,9 @@ export function proxyHandler(vault: Vault, track: (settled: Promise<void>) => vo
       limits: call.ledger,
       usage: {
         record(row: UsageRow) {
-          const refused = call.refusal();
-          // A call the SQL ledger refused never left; its row says what the app was told.
-          const written = sink.record(refused ? { ...row, status: refusalError(refused).status, costUsd: 0 } : row);
+          // An admitted call's row goes with its settlement, in one statement.
+          if (call.takeRow(row)) return;
+          const written = sink.record(rewrite(row));
           // A shutdown waits for it before closing the database.
           track(Promise.resolve(written).catch(() => undefined));
           return written;

@@ -85,10 +85,10 @@ describe('the bridge to the synchronous LimitLedger', () => {
     const g = fresh();
     const sql = sqlLedger(db, { instance: 1, timeZone: 'UTC' });
     const limits = { requests_per_minute: 1 };
-    const first = callLedger(sql, () => undefined);
+    const first = callLedger(sql, () => undefined, async () => undefined);
     const r1 = first.ledger.admit(request(g, { limits }));
     await first.admitted();
-    const second = callLedger(sql, () => undefined);
+    const second = callLedger(sql, () => undefined, async () => undefined);
     second.ledger.admit(request(g, { limits }));
     await expect(second.admitted()).rejects.toBeInstanceOf(AdmissionRefused);
     expect(second.refusal()?.result).toMatchObject({ kind: 'rate_limited' });

@@ -1,6 +1,8 @@
 import { periodsOf, secondsUntilNextDay, type AdmitRequest, type AdmitResult, type Reservation } from '../../lib/limits';
 import { secondsUntilSlotFrees } from '../../lib/limits/window';
+import type { UsageRow } from '../../lib/usage/types';
 import type { Database } from '../db/sql';
+import { USAGE_COLUMNS, usagePlaceholders, usageValues } from '../stores/usage';
 
 interface ReservationRow {
   id: string;
@@ -35,8 +37,8 @@ type AdmitRow = { ok: true; day: string; month: string } | { ok: false; kind: 'b
  * calendar has left are rolled over first, never back. Nothing happens for a reservation already
  * settled (the DELETE finds no row).
  */
-const SETTLE = `
-WITH r AS (DELETE FROM reservations WHERE id = $1 RETURNING *)
+const SETTLE_RESERVATION = 'r AS (DELETE FROM reservations WHERE id = $1 RETURNING *)';
+const SETTLE_COUNTERS = `
 UPDATE counters c SET
   day = GREATEST(c.day, $3),
   day_requests = CASE WHEN $3 > c.day THEN 0 ELSE c.day_requests END,
@@ -100,17 +102,24 @@ export function sqlLedger(db: Database, options: { instance: number; timeZone: s
     return { ok: false, kind: 'rate_limited', retryAfterSeconds };
   }
 
-  /** Replaces the reservation with the real cost (undefined: what it held); undefined when it was already settled. */
-  async function settleOne(reservationId: string, actualUsd: number | undefined, now: number): Promise<Reservation | undefined> {
+  /**
+   * Replaces the reservation with the real cost (undefined: what it held); undefined when it was
+   * already settled. With `usage`, the call's usage row is written in the same statement.
+   */
+  async function settleOne(reservationId: string, actualUsd: number | undefined, now: number, usage?: UsageRow): Promise<Reservation | undefined> {
     const periods = periodsOf(now, timeZone);
-    const [row] = await db.query<ReservationRow>(SETTLE, [reservationId, usd(actualUsd) ? actualUsd : null, periods.day, periods.month]);
+    const params = [reservationId, usd(actualUsd) ? actualUsd : null, periods.day, periods.month];
+    const usageCte = usage ? `u AS (INSERT INTO usage (${USAGE_COLUMNS}) VALUES ${usagePlaceholders(5)}), ` : '';
+    const text = `WITH ${usageCte}${SETTLE_RESERVATION} ${SETTLE_COUNTERS}`;
+    const [row] = await db.query<ReservationRow>(text, usage ? [...params, ...usageValues(usage)] : params);
     return row ? toReservation(row) : undefined;
   }
 
   return {
     admit,
-    async settle(reservation: Reservation, actualUsd: number, now: number): Promise<boolean> {
-      return (await settleOne(reservation.id, actualUsd, now)) !== undefined;
+    /** With `usage`: the call's usage row lands in the same statement (whether or not the reservation was still open). */
+    async settle(reservation: Reservation, actualUsd: number, now: number, usage?: UsageRow): Promise<boolean> {
+      return (await settleOne(reservation.id, actualUsd, now, usage)) !== undefined;
     },
     /**
      * Bills, at their reserved amount, the reservations of processes that are gone (their life

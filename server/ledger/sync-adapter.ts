@@ -11,6 +11,7 @@
  * server then turns that call's answer into the refusal the SQL ledger gave (`refusal`).
  */
 import type { AdmitResult, LimitLedger, Reservation } from '../../lib/limits';
+import type { UsageRow } from '../../lib/usage/types';
 import type { SqlLedger } from './sql-ledger';
 
 export class AdmissionRefused extends Error {
@@ -26,13 +27,21 @@ export interface CallLedger {
   /** The refusal, once known. */
   refusal(): AdmissionRefused | undefined;
   /**
+   * The call's usage row, which lib/proxy writes right after settling: taken here (true) once the
+   * call is settling, so the settlement and the row land in one statement; a call that was not
+   * admitted has its row written through `writeRow` instead.
+   */
+  takeRow(row: UsageRow): boolean;
+  /**
    * Resolves when this call's settlement is committed, whenever it comes (a stream settles when
    * it ends); at once for a call that was never admitted (it is never settled).
    */
   settled(): Promise<void>;
 }
 
-export function callLedger(sql: SqlLedger, onError: (error: unknown) => void): CallLedger {
+export function callLedger(sql: SqlLedger, onError: (error: unknown) => void, writeRow: (row: UsageRow) => Promise<void>): CallLedger {
+  let settling = false;
+  let row: UsageRow | undefined;
   let admission: Promise<AdmitResult> | undefined;
   let refused: AdmissionRefused | undefined;
   let settlement: Promise<void> = Promise.resolve();
@@ -74,8 +83,13 @@ export function callLedger(sql: SqlLedger, onError: (error: unknown) => void): C
       return { ok: true, reservation: provisional };
     },
     settle(_reservation, actualUsd, now) {
+      settling = true;
+      // By the time the admission is decided (a later tick), lib/proxy has handed over the row.
       settlement = decided()
-        .then((r) => (r ? sql.settle(r, actualUsd, now) : false))
+        .then(async (r) => {
+          if (r) await sql.settle(r, actualUsd, now, row);
+          else if (row) await writeRow(row);
+        })
         .then(
           () => undefined,
           (error: unknown) => onError(error),
@@ -94,6 +108,11 @@ export function callLedger(sql: SqlLedger, onError: (error: unknown) => void): C
       if (refused) throw refused;
     },
     refusal: () => refused,
+    takeRow(given) {
+      if (!settling || row) return false;
+      row = given;
+      return true;
+    },
     // lib/proxy settles every admitted call exactly once.
     settled: () => (admission ? settledOnce : Promise.resolve()),
   };

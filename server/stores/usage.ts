@@ -29,35 +29,39 @@ export interface UsageQuery {
 
 const statusOut = (s: string): UsageRow['status'] => (/^\d+$/.test(s) ? Number(s) : (s as UsageRow['status']));
 
+export const USAGE_COLUMNS =
+  'id, time, origin, grant_id, provider, model, endpoint, status, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, reasoning_tokens, cost_usd, latency_ms, ttfb_ms';
+
+/** A row's values in USAGE_COLUMNS order. */
+export const usageValues = (row: UsageRow): unknown[] => [
+  row.id,
+  row.time,
+  row.origin,
+  row.grantId,
+  row.provider,
+  row.model ?? null,
+  row.endpoint,
+  String(row.status),
+  row.inputTokens,
+  row.outputTokens,
+  row.cacheReadTokens,
+  row.cacheWriteTokens,
+  row.reasoningTokens,
+  row.costUsd ?? null,
+  row.latencyMs ?? null,
+  row.ttfbMs ?? null,
+];
+
+/** `($n, …, $n+15)`: the placeholders of one row starting at `$first`. */
+export const usagePlaceholders = (first: number): string => `(${Array.from({ length: 16 }, (_, i) => `$${first + i}`).join(', ')})`;
+
 /** The activity log in SQL: one row per proxied call. */
 export function sqlUsageStore(db: Queryable) {
   return {
     sink(): UsageSink {
       return {
         async record(row) {
-          await db.query(
-            `INSERT INTO usage (id, time, origin, grant_id, provider, model, endpoint, status, input_tokens, output_tokens,
-               cache_read_tokens, cache_write_tokens, reasoning_tokens, cost_usd, latency_ms, ttfb_ms)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
-            [
-              row.id,
-              row.time,
-              row.origin,
-              row.grantId,
-              row.provider,
-              row.model ?? null,
-              row.endpoint,
-              String(row.status),
-              row.inputTokens,
-              row.outputTokens,
-              row.cacheReadTokens,
-              row.cacheWriteTokens,
-              row.reasoningTokens,
-              row.costUsd ?? null,
-              row.latencyMs ?? null,
-              row.ttfbMs ?? null,
-            ],
-          );
+          await db.query(`INSERT INTO usage (${USAGE_COLUMNS}) VALUES ${usagePlaceholders(1)}`, usageValues(row));
         },
       };
     },
