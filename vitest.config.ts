@@ -18,11 +18,26 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['lib/**/*.test.ts', 'server/**/*.test.ts', 'test/unit/**/*.test.ts'],
+          // The vault server's process tests run in their own project (below).
+          exclude: ['server/test/**'],
           environment: 'node',
           setupFiles: ['fake-indexeddb/auto'],
           sequence: { groupOrder: 0 },
         },
       },
+      // --- vault server (issue 9): spawns `server/main.ts` processes, PGlite and PostgreSQL ---
+      {
+        test: {
+          name: 'server',
+          include: ['server/test/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 60_000,
+          hookTimeout: 180_000,
+          // Each file starts server processes (and PostgreSQL work); two cores, so one file at a time.
+          fileParallelism: false,
+        },
+      },
+      // --- end vault server ---
       {
         test: { name: 'e2e-chromium', include: ['test/e2e/**/*.test.ts'], env: { BROWSER: 'chromium' }, sequence: { groupOrder: 1 }, ...e2e },
       },
