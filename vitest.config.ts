@@ -33,16 +33,18 @@ export default defineConfig({
           environment: 'node',
           testTimeout: 60_000,
           hookTimeout: 180_000,
-          // Each file starts server processes (and PostgreSQL work); two cores, so one file at a time.
+          // Each file starts server processes (and PostgreSQL work); two cores, so one file at a time,
+          // and not beside the browsers.
           fileParallelism: false,
+          sequence: { groupOrder: 1 },
         },
       },
       // --- end vault server ---
       {
-        test: { name: 'e2e-chromium', include: ['test/e2e/**/*.test.ts'], env: { BROWSER: 'chromium' }, sequence: { groupOrder: 1 }, ...e2e },
+        test: { name: 'e2e-chromium', include: ['test/e2e/**/*.test.ts'], env: { BROWSER: 'chromium' }, sequence: { groupOrder: 2 }, ...e2e },
       },
       {
-        test: { name: 'e2e-firefox', include: bothBrowsers, env: { BROWSER: 'firefox' }, sequence: { groupOrder: 2 }, ...e2e },
+        test: { name: 'e2e-firefox', include: bothBrowsers, env: { BROWSER: 'firefox' }, sequence: { groupOrder: 3 }, ...e2e },
       },
     ],
   },
