@@ -70,8 +70,15 @@ async function settle(page: Page) {
   if (await gone()) retired.add(page);
 }
 
-/** Waits until "Approve" accepts clicks (it ignores them briefly after the window appears), then clicks. */
+/**
+ * Brings the approval window to the front, as a person clicking into it does, waits until "Approve"
+ * accepts clicks (it ignores them for a moment after the window appears or regains focus), then clicks.
+ * The window may have lost focus meanwhile: a test that brings a site's tab to the front focuses the
+ * main window in Firefox (WebDriver BiDi activates the tab's window, as a person's click would), and
+ * an unfocused window keeps "Approve" inert. Headless Chromium leaves every window focused.
+ */
 export async function approve(page: Page) {
+  await page.bringToFront();
   await waitUntil(page, () => [...document.querySelectorAll('button')].some((b) => b.textContent === 'Approve' && !b.disabled), undefined, '"Approve" to be enabled');
   await clickButton(page, 'Approve');
   await settle(page);
