@@ -242,7 +242,11 @@ export function sqlLedger(db: Database, options: { instance: number; timeZone: s
     ...ledger,
     /** Resolves once every settlement begun so far is committed (or failed). */
     async idle(): Promise<void> {
-      await Promise.allSettled([...settling]);
+      // A stream cut as the server closes settles a tick later: let it begin, then wait for all.
+      do {
+        await new Promise((resolve) => setImmediate(resolve));
+        await Promise.allSettled([...settling]);
+      } while (settling.size > 0);
     },
     async openReservations(): Promise<number> {
       const [row] = await db.query<{ n: number }>('SELECT COUNT(*)::integer AS n FROM reservations');
