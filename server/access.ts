@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { hashToken } from '../lib/grants/token';
 import { decisionSchema, DecisionError, grantedDetails, type Decision } from '../lib/approvals/decision';
-import { approvalView } from '../lib/approvals/view';
+import { approvalView, type ViewContext } from '../lib/approvals/view';
 import { AI_MODEL_ACCESS, deniedResponse, limitsSchema, type GrantedAuthorizationDetail, type OkapRequest } from '../lib/protocol';
 import { defaultSettings } from '../lib/vault/settings';
 import type { EventBus, VaultEvent } from './events';
@@ -66,6 +66,18 @@ export function accessService(deps: {
 }) {
   const now = deps.now ?? Date.now;
   const baseUrlFor = (provider: string) => `${deps.publicUrl}/v1/${provider}`;
+  /**
+   * What the extension's approval window is told, on the server: the default settings (so the
+   * page's limits only tighten the defaults, lib/approvals/view.ts mergeLimits), no host hint
+   * (the owner API names keys by provider) and no first-visit flag (the server keeps no visit history).
+   */
+  const viewContext = (hasKey: (provider: string) => boolean): ViewContext => ({
+    settings: defaultSettings,
+    hasKey,
+    hostFor: () => undefined,
+    seenBefore: () => true,
+    now: now(),
+  });
 
   async function requireKeys(request: OkapRequest): Promise<void> {
     const providers = await deps.keys.providers();
@@ -141,7 +153,7 @@ export function accessService(deps: {
     async pending() {
       const providers = await deps.keys.providers();
       return (await deps.requests.pending()).map((r) => ({
-        ...approvalView({ id: r.id, origin: r.origin, request: r.request, createdAt: r.createdAt }, defaultSettings, (p) => providers.has(p), now()),
+        ...approvalView({ id: r.id, origin: r.origin, request: r.request, createdAt: r.createdAt }, viewContext((p) => providers.has(p))),
         // The view names an unnamed client by its origin's host, which a non-browser client lacks.
         client: clientOf(r),
         origin_bound: r.originBound,
@@ -152,7 +164,7 @@ export function accessService(deps: {
       if (!r || r.status !== 'pending') throw new AccessError('not_found', 'That request is no longer waiting.', 404);
       await requireKeys(r.request);
       // What the extension's approval window would show, then the owner's changes on top.
-      const view = approvalView({ id, origin: r.origin, request: r.request, createdAt: r.createdAt }, defaultSettings, () => true, now());
+      const view = approvalView({ id, origin: r.origin, request: r.request, createdAt: r.createdAt }, viewContext(() => true));
       const changes = 'details' in body ? body.details : [body];
       if (changes.length !== view.details.length && 'details' in body) {
         throw new AccessError('invalid_input', `details: give one entry per requested provider (${view.details.length})`, 400);

@@ -56,6 +56,8 @@ async function main(): Promise<void> {
     await closed;
     clearTimeout(timer);
     await Promise.allSettled([...settling]);
+    // Streams that ended as the server closed settle through the ledger; their commits land first.
+    await vault.ledger.idle();
     await vault.db.close();
     log.info('stopped');
     process.exit(0);

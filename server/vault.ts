@@ -1,6 +1,5 @@
 import { randomInt } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { LimitLedger } from '../lib/limits';
 import { recoverInterruptedCalls } from '../lib/proxy';
 import { accessService } from './access';
 import type { ServerConfig } from './config';
@@ -50,10 +49,9 @@ export async function openVault(config: ServerConfig, log: Logger) {
   bus.subscribe((e) => {
     if (e.type === 'keys') keys.invalidate();
   });
-  const ledger = sqlLedger(db, { instance, timeZone: config.timeZone });
-  // recoverInterruptedCalls reads only `recoverOrphans` of the ledger, which the SQL ledger has as is.
-  const orphans = { recoverOrphans: ledger.recoverOrphans } as Pick<LimitLedger, 'recoverOrphans'> as LimitLedger;
-  const recovered = await recoverInterruptedCalls({ limits: orphans, usage: usage.sink(), onError });
+  const ledger = sqlLedger(db, { instance, timeZone: config.timeZone, onError });
+  // Before serving: calls left in flight by processes now gone are billed their reservation, their rows `interrupted`.
+  const recovered = await recoverInterruptedCalls({ limits: ledger });
   const access = accessService({ requests, rules, keys, bus, publicUrl: config.publicUrl });
   return { config, log, db, credentials, grants, keys, usage, rules, requests, bus, ledger, access, recovered, firstOwnerToken, onError };
 }

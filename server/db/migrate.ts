@@ -1,4 +1,5 @@
 import { ADMIT_FUNCTION } from './admit-function';
+import { LEDGER_V3 } from './ledger-v3';
 import { LOCK_CLASS, type Database } from './sql';
 
 /**
@@ -106,6 +107,7 @@ CREATE INDEX usage_time ON usage (time);
 `,
   },
   { version: 2, sql: ADMIT_FUNCTION },
+  { version: 3, sql: LEDGER_V3 },
 ];
 
 /**

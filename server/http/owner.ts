@@ -118,6 +118,31 @@ export function ownerRoutes(vault: Vault, throttle: FailureThrottle, closing: Ab
     return c.body(null, 204);
   });
 
+  /**
+   * Details held by an overrun (a call settled above its reservation under a spend limit): they
+   * admit no new priced call until acknowledged here or the day it was billed in ends.
+   */
+  app.get('/overruns', async (c) =>
+    c.json({
+      overruns: (await vault.ledger.overruns()).map((o) => ({
+        grant_id: o.grantId,
+        provider: o.provider,
+        reservation_id: o.reservationId,
+        reserved_usd: o.reservedUsd,
+        cost_usd: o.costUsd,
+        at: new Date(o.at).toISOString(),
+        day: o.day,
+      })),
+    }),
+  );
+  app.post('/overruns/:grantId/:provider/ack', async (c) => {
+    const { grantId, provider } = c.req.param();
+    const held = (await vault.ledger.overruns()).some((o) => o.grantId === grantId && o.provider === provider);
+    if (!held) return jsonError(c, 404, 'not_found', 'No overrun holds that grant and provider');
+    await vault.ledger.acknowledgeOverrun(grantId, provider);
+    return c.body(null, 204);
+  });
+
   app.get('/usage', async (c) => {
     const q = usageQuery.safeParse(c.req.query());
     if (!q.success) return zodError(c, q.error);

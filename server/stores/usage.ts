@@ -52,6 +52,13 @@ export const usageValues = (row: UsageRow): unknown[] => [
   row.ttfbMs ?? null,
 ];
 
+/** A row as a jsonb of the usage table's columns (for jsonb_populate_record in the ledger's statements). */
+export function usageJson(row: UsageRow): string {
+  const names = USAGE_COLUMNS.split(', ');
+  const values = usageValues(row);
+  return JSON.stringify(Object.fromEntries(names.map((name, i) => [name, values[i]])));
+}
+
 /** `($n, …, $n+15)`: the placeholders of one row starting at `$first`. */
 export const usagePlaceholders = (first: number): string => `(${Array.from({ length: 16 }, (_, i) => `$${first + i}`).join(', ')})`;
 

@@ -129,13 +129,20 @@ describe('two server processes on one PostgreSQL', () => {
     expect(response.status).toBe(200);
     const reader = response.body!.getReader();
     await reader.read();
-    expect(await sql(databaseUrl, 'SELECT id FROM reservations')).toHaveLength(1);
+    const held = await sql<{ id: string; amount_usd: number }>(databaseUrl, 'SELECT id, amount_usd FROM reservations');
+    expect(held).toHaveLength(1);
+    // Written ahead: the call's row is in the database before the process dies.
+    expect(await sql(databaseUrl, 'SELECT status FROM usage WHERE id = $1', [held[0]!.id])).toEqual([{ status: 'started' }]);
     await b.kill();
     await reader.read().catch(() => undefined);
     b = await startVault(env, { port: b.port });
     expect(await sql(databaseUrl, 'SELECT id FROM reservations')).toHaveLength(0);
-    const rows = await sql<{ status: string }>(databaseUrl, "SELECT status FROM usage WHERE status = 'interrupted'");
-    expect(rows).toHaveLength(1);
+    // That same row, completed as interrupted and billed exactly what was reserved.
+    const rows = await sql<{ id: string; status: string; cost_usd: number }>(databaseUrl, "SELECT id, status, cost_usd FROM usage WHERE status IN ('interrupted', 'started')");
+    expect(rows).toEqual([{ id: held[0]!.id, status: 'interrupted', cost_usd: held[0]!.amount_usd }]);
+    expect(held[0]!.amount_usd).toBeGreaterThan(0);
+    const [counter] = await sql<{ usd: number }>(databaseUrl, 'SELECT month_spent_usd AS usd FROM counters c JOIN usage u ON u.grant_id = c.grant_id WHERE u.id = $1', [held[0]!.id]);
+    expect(counter!.usd).toBe(held[0]!.amount_usd);
     expect((await chat(b, g)).status).toBe(200);
   });
 });
