@@ -1,7 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
 /** The suites that run in both browsers; other e2e files run in Chromium only. */
-const bothBrowsers = ['test/e2e/vault.test.ts', 'test/e2e/access.test.ts', 'test/e2e/proxy.test.ts'];
+const bothBrowsers = ['test/e2e/vault.test.ts', 'test/e2e/access.test.ts', 'test/e2e/proxy.test.ts', 'test/e2e/early-calls.test.ts'];
 
 const e2e = {
   environment: 'node' as const,

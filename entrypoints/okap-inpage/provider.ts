@@ -19,6 +19,7 @@ interface WireMessage {
   error?: WireError;
   chunk?: string;
   done?: boolean;
+  ready?: boolean;
   event?: string;
   detail?: unknown;
 }
@@ -60,7 +61,12 @@ export function installOkap(version: string): void {
   const handlers = new Map<number, (message: WireMessage) => void>();
   const events = new EventTarget();
   let nextId = 1;
-  const post = (message: object) => window.postMessage({ ...message, target: TO_BRIDGE }, location.origin);
+  const send = (message: object) => window.postMessage({ ...message, target: TO_BRIDGE }, location.origin);
+  // The bridge arrives at document_idle (what every page pays is a MAIN script alone), so calls made
+  // before it says `ready` wait here. structuredClone now, so a call that cannot be copied fails at
+  // once, as postMessage would have made it.
+  let early: object[] | undefined = [];
+  const post = (message: object) => (early ? early.push(structuredClone(message)) : send(message));
 
   // A sandboxed frame's origin is opaque: no grant can belong to it, and the bridge relays nothing.
   const sandboxed = self.origin == 'null' && new OkapError({ code: 'invalid_request', message: 'Not available in a sandboxed (opaque-origin) document' });
@@ -136,7 +142,10 @@ export function installOkap(version: string): void {
   window.addEventListener('message', (event) => {
     const data = event.data as WireMessage | null;
     if (event.source !== window || data?.target !== TO_PAGE) return;
-    if (data.event === 'revoked') events.dispatchEvent(new CustomEvent('revoked', { detail: data.detail }));
+    if (data.ready) {
+      early?.forEach(send);
+      early = undefined;
+    } else if (data.event === 'revoked') events.dispatchEvent(new CustomEvent('revoked', { detail: data.detail }));
     else if (typeof data.id === 'number') handlers.get(data.id)?.(data);
   });
 
