@@ -39,7 +39,8 @@ try {
   // The honest baseline: the same call, same headers (the real key, JSON), straight to the same
   // upstream from an extension page, where host permissions spare it a CORS preflight, so over a
   // kept-alive connection as the vault's own fetch has. The two alternate call by call.
-  const direct = await ext.openPage('popup.html');
+  // manifest.json, shown as a plain document of the extension's origin: no React page beside the calls.
+  const direct = await ext.openPage('manifest.json');
   await direct.evaluate('globalThis.__name = (fn) => fn');
 
   /** One timed call in `target`: until the first body byte for streams, until the whole body otherwise. */

@@ -97,7 +97,9 @@ export function pagePorts(api: ReturnType<typeof pageApi>, proxyFetch: ProxyFetc
       }
     }
 
-    port.onMessage.addListener(async (message: unknown) => {
+    // A Port listener's return value is ignored; each call answers (or fails) on its own.
+    port.onMessage.addListener((message: unknown) => void onMessage(message));
+    async function onMessage(message: unknown): Promise<void> {
       const call = pageCallSchema.safeParse(message);
       if (!call.success) return; // a keepalive, or not a call of ours; there is no id to answer
       const { id, method, params, ...said } = call.data;
@@ -109,7 +111,7 @@ export function pagePorts(api: ReturnType<typeof pageApi>, proxyFetch: ProxyFetc
       const caller = method === 'requestAccess' ? await callerOf(port.sender, said) : undefined;
       const result = await api(site, method as PageMethod, params, gone.signal, caller);
       send(port, result.ok ? { id, ok: true, value: result.value, done: true } : { id, ok: false, error: result.error, done: true });
-    });
+    }
   });
 
   return {

@@ -188,7 +188,9 @@ export async function handle(request: Request, ctx: ProxyContext, deps: ProxyDep
           body: upstreamBody(routed),
           json: routed.body.json !== undefined,
           revoked,
-          finish,
+          // forward ends a call without waiting for its settlement (the page has its answer already);
+          // settle reports its own failures through deps.onError, so nothing is dropped silently.
+          finish: (outcome) => void finish(outcome),
         },
         deps,
       );
