@@ -17,7 +17,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['lib/**/*.test.ts', 'server/**/*.test.ts', 'test/unit/**/*.test.ts'],
+          include: ['lib/**/*.test.ts', 'server/**/*.test.ts', 'test/conventions.test.ts'],
           // The vault server's process tests run in their own project (below).
           exclude: ['server/test/**'],
           environment: 'node',
