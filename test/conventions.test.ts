@@ -71,6 +71,25 @@ export function missingDocumentedFolders(root: string): string[] {
   return [...new Set(named)].filter((folder) => !existsSync(join(root, folder))).map((folder) => `docs/architecture.md names ${folder}, which does not exist`);
 }
 
+/** Provider and model-family names: knowledge that belongs in lib/providers, never in the proxy or the vault. */
+const PROVIDER_NAMES = /\b(openai|anthropic|google|gemini|claude|gpt|groq|mistral|deepseek|openrouter|cohere|ollama|lmstudio)\b/i;
+
+/** Lines of code (comments left out: they may name an example) in lib/proxy and lib/vault that name a provider. */
+export function providerNamesOutsideAdapters(root: string): string[] {
+  return ['lib/proxy', 'lib/vault'].flatMap((dir) =>
+    walk(join(root, dir))
+      .filter((path) => path.endsWith('.ts') && !/\.test\.ts$|test-kit\.ts$/.test(path))
+      .flatMap((path) => {
+        const code = readFileSync(path, 'utf8')
+          .replace(/\/\*[\s\S]*?\*\//g, (comment) => comment.replace(/[^\n]/g, ''))
+          .replace(/(^|[^:])\/\/.*$/gm, '$1');
+        return code
+          .split('\n')
+          .flatMap((line, i) => (PROVIDER_NAMES.test(line) ? [`${relative(root, path)}:${i + 1} names a provider: ${line.trim()}`] : []));
+      }),
+  );
+}
+
 const repo = resolve(import.meta.dirname, '..');
 
 describe('house rules on the repository', () => {
@@ -82,6 +101,9 @@ describe('house rules on the repository', () => {
   });
   it('every folder docs/architecture.md names exists', () => {
     expect(missingDocumentedFolders(repo)).toEqual([]);
+  });
+  it('lib/proxy and lib/vault name no provider: what they need to know per provider, adapters say', () => {
+    expect(providerNamesOutsideAdapters(repo)).toEqual([]);
   });
 });
 
@@ -96,6 +118,7 @@ describe('the checks fail on a deliberately broken copy', () => {
   write('lib/providers/unrecorded.ts', 'export const unrecordedAdapter: ProviderAdapter = {} as never;\n');
   write('lib/providers/unrecorded.test.ts', "it('reads nothing recorded', () => {});\n");
   write('docs/architecture.md', 'The proxy lives in `lib/proxy/`; the vault server in `server/`.\n');
+  write('lib/vault/hosts.ts', "// Groq, in a comment, is fine.\nexport const host = { 'api.groq.com': 'groq' };\n");
   afterAll(() => rmSync(broken, { recursive: true }));
 
   it('names the long file, and an exception that is no longer needed', () => {
@@ -109,6 +132,9 @@ describe('the checks fail on a deliberately broken copy', () => {
       "lib/providers/unrecorded.ts's test reads no recorded stream (fixtures/*stream*.txt)",
       'lib/providers/untested.ts has no test beside it',
     ]);
+  });
+  it('names the provider in the vault\'s code, not the one in its comment', () => {
+    expect(providerNamesOutsideAdapters(broken)).toEqual([`lib/vault/hosts.ts:2 names a provider: export const host = { 'api.groq.com': 'groq' };`]);
   });
   it('names the documented folder that does not exist', () => {
     expect(missingDocumentedFolders(broken)).toEqual(['docs/architecture.md names server/, which does not exist']);
