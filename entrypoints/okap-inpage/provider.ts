@@ -20,15 +20,14 @@ interface WireMessage {
 }
 
 export class OkapError extends Error {
-  code: string;
-  path?: string;
-  response?: unknown;
+  // `declare`: no field initializers in what every page loads; the constructor sets what the error has.
+  declare code: string;
+  declare path?: string;
+  declare response?: unknown;
   constructor(error: WireError) {
     super(error.message);
-    this.name = 'OkapError';
-    this.code = error.code;
-    if (error.path !== undefined) this.path = error.path;
-    if (error.response !== undefined) this.response = error.response;
+    // The vault's error as it came (JSON: code, message, and path and response only when it has them).
+    Object.assign(this, error, { name: 'OkapError' });
   }
 }
 

@@ -93,8 +93,10 @@ export function receiveResponse(signal: AbortSignal, stop: () => void): { respon
   function handle(message: FetchMessage): boolean {
     if (over) return true;
     const { error } = message as { error?: WireError };
+    // The vault says `aborted` only after this page aborted, and that answer finds `over` set above:
+    // any error here is the call failing, which fetch() reports as a TypeError.
     if (error) {
-      fail(error.code == 'aborted' ? (signal.reason ?? new DOMException('Aborted', 'AbortError')) : new TypeError(error.message));
+      fail(new TypeError(error.message));
     } else if ('chunk' in message) body$.enqueue(b64ToBytes(message.chunk));
     else if ('ok' in message && message.ok) {
       const head = message.value as ResponseHead;
