@@ -1,7 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
 /** The suites that run in both browsers; other e2e files run in Chromium only. */
-const bothBrowsers = ['test/e2e/vault.test.ts', 'test/e2e/access.test.ts', 'test/e2e/proxy.test.ts'];
+const bothBrowsers = ['test/e2e/vault.test.ts', 'test/e2e/access.test.ts', 'test/e2e/proxy.test.ts', 'test/e2e/early-calls.test.ts'];
 
 const e2e = {
   environment: 'node' as const,
@@ -17,7 +17,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['lib/**/*.test.ts', 'server/**/*.test.ts', 'test/unit/**/*.test.ts'],
+          include: ['lib/**/*.test.ts', 'server/**/*.test.ts', 'test/conventions.test.ts'],
           // The vault server's process tests run in their own project (below).
           exclude: ['server/test/**'],
           environment: 'node',

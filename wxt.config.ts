@@ -24,7 +24,9 @@ export default defineConfig({
     // Both are unlisted scripts, so what every page loads carries no framework runtime.
     content_scripts: [
       { matches: webPages, js: ['okap-inpage.js'], run_at: 'document_start', all_frames: true, world: 'MAIN' },
-      { matches: webPages, js: ['okap-bridge.js'], run_at: 'document_start', all_frames: true },
+      // The bridge comes later: an isolated world at document_start is what made every page load slower.
+      // window.okap (above) exists from the start and queues calls until the bridge says it is ready.
+      { matches: webPages, js: ['okap-bridge.js'], run_at: 'document_idle', all_frames: true },
     ],
     host_permissions: providerHosts,
     optional_host_permissions: ['https://*/*', 'http://*/*'],

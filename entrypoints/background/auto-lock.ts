@@ -11,10 +11,12 @@ export function autoLock(vault: Vault) {
     else await browser.alarms.create(ALARM, { when: deadline });
   }
 
-  browser.alarms.onAlarm.addListener(async (alarm) => {
+  async function onAlarm(alarm: { name: string }): Promise<void> {
     if (alarm.name !== ALARM) return;
     if (!(await vault.checkAutoLock())) await schedule();
-  });
+  }
+  // An alarm listener's return value is ignored; a failure here has nobody to tell but the console.
+  browser.alarms.onAlarm.addListener((alarm) => void onAlarm(alarm).catch(console.error));
 
   return { schedule };
 }

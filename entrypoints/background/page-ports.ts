@@ -1,7 +1,7 @@
 import type { Runtime } from 'webextension-polyfill';
 import { browser } from 'wxt/browser';
-import { toBase64Url } from '@/lib/encoding/base64';
-import { parseFetchCall, type ResponseHead } from '@/lib/page-api/fetch-wire';
+import { cutError, sendResponse } from '@/lib/page-api/fetch-stream';
+import { parseFetchCall } from '@/lib/page-api/fetch-wire';
 import { pageCallSchema, PORT_NAME, type PageMethod, type PagePortMessage } from '@/lib/page-api/messages';
 import { originOfSender } from '@/lib/page-api/origin';
 import type { CallerContext } from '@/lib/page-api/presence';
@@ -89,25 +89,17 @@ export function pagePorts(api: ReturnType<typeof pageApi>, proxyFetch: ProxyFetc
         const { url, method, headers, body } = parsed.call;
         const request = new Request(url, { method, headers, body: body as BodyInit | undefined, signal: controller.signal });
         const response = await proxyFetch(request, site);
-        const head: ResponseHead = { status: response.status, statusText: response.statusText, headers: [...response.headers] };
-        if (!send(port, { id, ok: true, value: head })) return void (await response.body?.cancel());
-        const reader = response.body?.getReader();
-        for (;;) {
-          const next = await reader?.read();
-          if (!next || next.done) break;
-          if (!send(port, { id, chunk: toBase64Url(next.value) })) return void (await reader?.cancel());
-        }
-        send(port, { id, done: true });
+        await sendResponse(id, response, (message) => send(port, message), () => controller.signal.aborted);
       } catch {
-        const aborted = controller.signal.aborted;
-        const message = aborted ? 'The call was aborted.' : 'The connection to the provider was cut.';
-        send(port, { id, ok: false, done: true, error: { code: aborted ? 'aborted' : 'network_error', message } });
+        send(port, { id, ok: false, done: true, error: cutError(controller.signal.aborted) });
       } finally {
         fetches.delete(id);
       }
     }
 
-    port.onMessage.addListener(async (message: unknown) => {
+    // A Port listener's return value is ignored; each call answers (or fails) on its own.
+    port.onMessage.addListener((message: unknown) => void onMessage(message));
+    async function onMessage(message: unknown): Promise<void> {
       const call = pageCallSchema.safeParse(message);
       if (!call.success) return; // a keepalive, or not a call of ours; there is no id to answer
       const { id, method, params, ...said } = call.data;
@@ -119,7 +111,7 @@ export function pagePorts(api: ReturnType<typeof pageApi>, proxyFetch: ProxyFetc
       const caller = method === 'requestAccess' ? await callerOf(port.sender, said) : undefined;
       const result = await api(site, method as PageMethod, params, gone.signal, caller);
       send(port, result.ok ? { id, ok: true, value: result.value, done: true } : { id, ok: false, error: result.error, done: true });
-    });
+    }
   });
 
   return {

@@ -15,7 +15,9 @@ declare const chrome: { runtime: { connect(info: { name: string }): Port } };
  * to this window only. It adds nothing and trusts nothing; the background learns the origin from the
  * browser. Uses the runtime Port API directly (the same in Chrome and Firefox) rather than the
  * polyfill, to keep what every page loads small. Declared in wxt.config.ts as a content script
- * (isolated world, document_start, every frame); an unlisted script carries no framework runtime.
+ * (isolated world, every frame) at document_idle: at document_start an isolated world cost every page
+ * load ~2 ms, so window.okap queues calls until this says `ready`. An unlisted script carries no
+ * framework runtime.
  */
 export default defineUnlistedScript({
   main() {
@@ -73,5 +75,7 @@ export default defineUnlistedScript({
         toPage({ id: data.id, ok: false, done: true, error: { code: 'invalid_request', message: 'The request could not be sent to the vault (too large?).' } });
       }
     });
+    // window.okap has queued whatever the page asked before now: it sends it on hearing this.
+    toPage({ ready: true });
   },
 });

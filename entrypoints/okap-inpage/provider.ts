@@ -1,15 +1,10 @@
+import { bytesToB64, receiveResponse, type FetchMessage } from '@/lib/page-api/fetch-stream';
+import type { WireError } from '@/lib/page-api/messages';
 import { TO_BRIDGE, TO_PAGE, VAULT_BASE } from '@/lib/page-api/wire';
 
 // Runs in the page's own world: everything here is visible to, and patchable by, the page. It holds
-// nothing secret and decides nothing; it only turns calls into messages for the bridge. No imports
-// beyond constants: every page loads this.
-
-interface WireError {
-  code: string;
-  message: string;
-  path?: string;
-  response?: unknown;
-}
+// nothing secret and decides nothing; it only turns calls into messages for the bridge. Every page
+// loads this: it imports constants, types (0 bytes) and the page half of lib/page-api/fetch-stream.
 
 interface WireMessage {
   target?: unknown;
@@ -19,48 +14,37 @@ interface WireMessage {
   error?: WireError;
   chunk?: string;
   done?: boolean;
+  ready?: boolean;
   event?: string;
   detail?: unknown;
 }
 
 export class OkapError extends Error {
-  code: string;
-  path?: string;
-  response?: unknown;
+  // `declare`: no field initializers in what every page loads; the constructor sets what the error has.
+  declare code: string;
+  declare path?: string;
+  declare response?: unknown;
   constructor(error: WireError) {
     super(error.message);
-    this.name = 'OkapError';
-    this.code = error.code;
-    if (error.path !== undefined) this.path = error.path;
-    if (error.response !== undefined) this.response = error.response;
+    // The vault's error as it came (JSON: code, message, and path and response only when it has them).
+    Object.assign(this, error, { name: 'OkapError' });
   }
 }
 
 const ICON =
   'data:image/svg+xml,%3Csvg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"%3E%3Crect width="32" height="32" rx="7" fill="%234f46e5"/%3E%3Cpath d="M10 15v-3a6 6 0 0 1 12 0v3h1v10H9V15zm3 0h6v-3a3 3 0 0 0-6 0z" fill="white"/%3E%3C/svg%3E';
 
-/** Statuses whose Response may not have a body. */
-const NULL_BODY = [101, 103, 204, 205, 304];
-
-function toB64(bytes: Uint8Array): string {
-  let binary = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-}
-
-function fromB64(text: string): Uint8Array {
-  const binary = atob(text.replace(/-/g, '+').replace(/_/g, '/'));
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  return bytes;
-}
-
 export function installOkap(version: string): void {
   /** Whoever waits for messages of a call id: a plain reply, or a fetch streaming its body. */
-  const handlers = new Map<number, (message: WireMessage) => void>();
+  const handlers = new Map<number, (message: WireMessage) => unknown>();
   const events = new EventTarget();
   let nextId = 1;
-  const post = (message: object) => window.postMessage({ ...message, target: TO_BRIDGE }, location.origin);
+  const send = (message: object) => window.postMessage({ ...message, target: TO_BRIDGE }, location.origin);
+  // The bridge arrives at document_idle (what every page pays is a MAIN script alone), so calls made
+  // before it says `ready` wait here. structuredClone now, so a call that cannot be copied fails at
+  // once, as postMessage would have made it.
+  let early: object[] | undefined = [];
+  const post = (message: object) => (early ? early.push(structuredClone(message)) : send(message));
 
   // A sandboxed frame's origin is opaque: no grant can belong to it, and the bridge relays nothing.
   const sandboxed = self.origin == 'null' && new OkapError({ code: 'invalid_request', message: 'Not available in a sandboxed (opaque-origin) document' });
@@ -89,54 +73,27 @@ export function installOkap(version: string): void {
     if (!request.url.startsWith(VAULT_BASE)) throw new TypeError(`window.okap.fetch only reaches ${VAULT_BASE}<provider>/…, not ${request.url}`);
     if (sandboxed) throw sandboxed;
     const { signal } = request;
-    const abortError = () => signal.reason ?? new DOMException('The operation was aborted.', 'AbortError');
     signal.throwIfAborted();
     const bytes = /^(GET|HEAD)$/.test(request.method) ? undefined : new Uint8Array(await request.arrayBuffer());
     if (bytes && bytes.length > 40 * 1024 * 1024) throw new TypeError('window.okap.fetch: request bodies are limited to 40 MiB');
-    const body = bytes && toB64(bytes);
+    const body = bytes && bytesToB64(bytes);
     signal.throwIfAborted();
     const id = nextId++;
-    let body$: ReadableStreamDefaultController<Uint8Array>;
-    let settled = false;
-    const stream = new ReadableStream<Uint8Array>({
-      start: (controller) => void (body$ = controller),
-      cancel: () => stop(),
+    const { response, handle } = receiveResponse(signal, () => {
+      if (handlers.delete(id)) post({ id: nextId++, method: 'abort', params: id });
     });
-    const stop = () => {
-      if (!handlers.delete(id)) return;
-      post({ id: nextId++, method: 'abort', params: id });
-    };
-    return new Promise((resolve, reject) => {
-      const fail = (error: unknown) => {
-        if (!settled) reject(error);
-        else body$.error(error);
-        settled = true;
-      };
-      signal.addEventListener('abort', () => (stop(), fail(abortError())), { once: true });
-      handlers.set(id, (message) => {
-        if (message.error) {
-          handlers.delete(id);
-          return fail(message.error.code === 'aborted' ? abortError() : new TypeError(message.error.message));
-        }
-        if (message.chunk !== undefined) return body$.enqueue(fromB64(message.chunk));
-        if (message.ok) {
-          const head = message.value as { status: number; statusText: string; headers: [string, string][] };
-          settled = true;
-          resolve(new Response(NULL_BODY.includes(head.status) ? null : stream, head));
-        }
-        if (message.done) {
-          handlers.delete(id);
-          body$.close();
-        }
-      });
-      post({ id, method: 'fetch', params: { url: request.url, method: request.method, headers: [...request.headers], body } });
-    });
+    handlers.set(id, (message) => handle(message as FetchMessage) && handlers.delete(id));
+    post({ id, method: 'fetch', params: { url: request.url, method: request.method, headers: [...request.headers], body } });
+    return response;
   }
 
   window.addEventListener('message', (event) => {
     const data = event.data as WireMessage | null;
     if (event.source !== window || data?.target !== TO_PAGE) return;
-    if (data.event === 'revoked') events.dispatchEvent(new CustomEvent('revoked', { detail: data.detail }));
+    if (data.ready) {
+      early?.forEach(send);
+      early = undefined;
+    } else if (data.event === 'revoked') events.dispatchEvent(new CustomEvent('revoked', { detail: data.detail }));
     else if (typeof data.id === 'number') handlers.get(data.id)?.(data);
   });
 

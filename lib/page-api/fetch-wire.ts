@@ -87,9 +87,4 @@ export async function parseFetchCall(
   }
 }
 
-/** What a stream of fetch messages back to the page looks like, after the reply carrying the head. */
-export interface ResponseHead {
-  status: number;
-  statusText: string;
-  headers: [string, string][];
-}
+export type { ResponseHead } from './fetch-stream';

@@ -311,6 +311,7 @@ export const anthropic: ProviderAdapter = {
   id: 'anthropic',
   name: 'Anthropic',
   defaultBaseUrl: 'https://api.anthropic.com',
+  privateResponseHeaders: ['anthropic-organization-id'],
   readToken,
   route,
   upstreamHeaders,

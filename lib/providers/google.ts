@@ -354,6 +354,8 @@ export const google: ProviderAdapter = {
   defaultBaseUrl: 'https://generativelanguage.googleapis.com',
   readToken,
   tokenInQuery: true,
+  modelKey: (model) => model.replace(/^models\//, ''),
+  invalidKey: (status, body) => status === 400 && /API_KEY_INVALID/.test(body),
   route,
   upstreamHeaders,
   inspect,

@@ -315,6 +315,8 @@ function makeAdapter(id: string, name: string, defaultBaseUrl: string): Provider
     name,
     defaultBaseUrl,
     readToken,
+    // OpenAI-compatible servers (vLLM, LiteLLM, …) often echo these too.
+    privateResponseHeaders: ['openai-organization', 'openai-project'],
     route,
     upstreamHeaders,
     prepareBody,

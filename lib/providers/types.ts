@@ -113,6 +113,12 @@ export interface ProviderAdapter {
   readToken(headers: Headers, url: URL, fromQuery?: boolean): string | undefined;
   /** Whether this wire format carries the token in the query (`?key=`); never forwarded. */
   tokenInQuery?: boolean;
+  /** Response headers that name the key owner's account (organization, project): never passed on to the app. */
+  privateResponseHeaders?: readonly string[];
+  /** A model id as grants compare it, where one model has two spellings (Gemini's `models/<id>`). Default: as is. */
+  modelKey?(model: string): string;
+  /** Whether a refused key check means "invalid key" beyond 401 and 403 (Gemini answers 400 API_KEY_INVALID). */
+  invalidKey?(status: number, body: string): boolean;
   /**
    * Which endpoint a request is. `path` is the part after `/v1/<provider>` (e.g. `/chat/completions`),
    * `body` the parsed JSON body when there is one. `undefined` means the endpoint is not covered.

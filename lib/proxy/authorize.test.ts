@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AI_MODEL_ACCESS, type GrantedAuthorizationDetail } from '../protocol';
+import { google } from '../providers/google';
+import { openai } from '../providers/openai';
 import type { Route } from '../providers/types';
 import { authorizeRoute, capabilityGranted, modelGranted } from './authorize';
 
@@ -43,11 +45,12 @@ describe('capabilities', () => {
 });
 
 describe('models', () => {
-  it('matches exact ids, with or without models/', () => {
+  it("matches exact ids, in the adapter's form (Gemini's with or without models/)", () => {
     const d = detail({ models: ['gpt-4o', 'models/gemini-2.5-flash'] });
     expect(modelGranted(d, 'gpt-4o')).toBe(true);
     expect(modelGranted(d, 'gpt-4o-mini')).toBe(false);
-    expect(modelGranted(d, 'gemini-2.5-flash')).toBe(true);
+    expect(modelGranted(d, 'gemini-2.5-flash', google.modelKey)).toBe(true);
+    expect(modelGranted(d, 'models/gpt-4o', openai.modelKey)).toBe(false);
     expect(modelGranted(detail({ models: [] }), 'anything')).toBe(true);
   });
 

@@ -25,22 +25,22 @@ export function capabilityGranted(detail: GrantedAuthorizationDetail, capability
   return granted.includes(capability);
 }
 
-/** Gemini names models `models/<id>`; grants may hold either form. */
-const bare = (model: string): string => model.replace(/^models\//, '');
-
-/** Empty or absent = every model (spec §3.3); else an exact id, with or without `models/`. */
-export function modelGranted(detail: GrantedAuthorizationDetail, model: string): boolean {
+/**
+ * Empty or absent = every model (spec §3.3); else an exact id, compared in the adapter's form
+ * (`modelKey`: Gemini's `models/<id>` and `<id>` are one model; grants may hold either form).
+ */
+export function modelGranted(detail: GrantedAuthorizationDetail, model: string, modelKey: (model: string) => string = (m) => m): boolean {
   const granted = detail.models;
   if (!granted || granted.length === 0) return true;
-  const wanted = bare(model);
-  return granted.some((m) => bare(m) === wanted);
+  const wanted = modelKey(model);
+  return granted.some((m) => modelKey(m) === wanted);
 }
 
 /**
  * What the body asks for beyond its endpoint, against the grant: refusals the adapter found,
  * every capability it uses (hosted tools, output modalities) and every model it names.
  */
-export function authorizeBody(detail: GrantedAuthorizationDetail, facts: BodyFacts): void {
+export function authorizeBody(detail: GrantedAuthorizationDetail, facts: BodyFacts, modelKey?: (model: string) => string): void {
   if (facts.refusal) throw new ProxyError(facts.refusal.type, facts.refusal.message);
   for (const capability of facts.capabilities) {
     if (!capabilityGranted(detail, capability)) {
@@ -48,19 +48,19 @@ export function authorizeBody(detail: GrantedAuthorizationDetail, facts: BodyFac
     }
   }
   for (const model of facts.models) {
-    if (!modelGranted(detail, model)) {
+    if (!modelGranted(detail, model, modelKey)) {
       throw new ProxyError('model_not_granted', `This OKAP token does not grant access to the model ${model}`);
     }
   }
 }
 
-export function authorizeRoute(detail: GrantedAuthorizationDetail, route: Route, facts?: BodyFacts): void {
+export function authorizeRoute(detail: GrantedAuthorizationDetail, route: Route, facts?: BodyFacts, modelKey?: (model: string) => string): void {
   if (!capabilityGranted(detail, route.capability)) {
     throw new ProxyError('capability_not_granted', `This OKAP token does not grant the ${route.capability} capability`);
   }
-  if (facts) authorizeBody(detail, facts);
+  if (facts) authorizeBody(detail, facts, modelKey);
   if (route.model !== undefined) {
-    if (!modelGranted(detail, route.model)) {
+    if (!modelGranted(detail, route.model, modelKey)) {
       throw new ProxyError('model_not_granted', `This OKAP token does not grant access to the model ${route.model}`);
     }
     return;

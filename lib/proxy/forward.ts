@@ -81,7 +81,7 @@ export async function forward(f: Forwarding, deps: ProxyDeps): Promise<Response>
     }
   }
 
-  const init: ResponseInit = { status: upstream.status, statusText: upstream.statusText, headers: passOnHeaders(upstream.headers) };
+  const init: ResponseInit = { status: upstream.status, statusText: upstream.statusText, headers: passOnHeaders(upstream.headers, f.adapter) };
   if (NO_BODY.has(upstream.status)) {
     await upstream.body?.cancel().catch(() => undefined);
     f.finish({ status: upstream.status, billable: upstream.ok, firstByteAt: headersAt });

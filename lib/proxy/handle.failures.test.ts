@@ -3,10 +3,11 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createLimitLedger } from '../limits/ledger';
 import { handle } from './handle';
 import { recoverInterruptedCalls } from './recover';
-import { appRequest, chatBody, makeGrant, makeKit, ORIGIN, REAL_KEY, type Kit } from './test-kit';
+import { appRequest, chatBody, makeGrant, makeKit, makeReplayer, ORIGIN, REAL_KEY, REPLAY_PATH, type Kit } from './test-kit';
 
 let mock: LLMock;
 let kit: Kit;
+const replay = makeReplayer();
 
 const LONG = 'word '.repeat(60);
 
@@ -16,6 +17,7 @@ beforeAll(async () => {
   mock.onMessage('slow', { content: LONG }, { latency: 20, chunkSize: 5 });
   mock.onMessage('break', { content: LONG }, { chunkSize: 5, latency: 10, disconnectAfterMs: 60 });
   mock.onMessage('vanish', { content: LONG }, { chunkSize: 5, truncateAfterChunks: 3 });
+  mock.mount(REPLAY_PATH, replay);
   await mock.start();
 });
 afterAll(() => mock.stop());
@@ -54,6 +56,34 @@ const until = async (check: () => boolean): Promise<void> => {
 };
 
 describe('calls that end early', () => {
+  it('sends nothing upstream when the app aborted before the call went out, and holds nothing', async () => {
+    const grant = makeGrant([{ provider: 'openai', limits }]);
+    const before = mock.getRequests().length;
+    const response = await streamCall(kit.grant(grant), 'hello', AbortSignal.abort());
+    // The app learns the call did not happen (an SDK's own error for a 4xx); the provider never saw it.
+    expect(response.status).toBe(400);
+    expect(mock.getRequests().length).toBe(before);
+    await until(() => kit.usage.rows.length > 0);
+    expect(kit.usage.rows).toMatchObject([{ status: 'aborted', costUsd: 0 }]);
+    await expectNothingHeld(grant.id);
+  });
+
+  it('passes a 204 on without a body and settles it', async () => {
+    kit.keys.set('openai', { kind: 'openai', baseUrl: `${mock.url}${REPLAY_PATH}/v1`, secret: REAL_KEY });
+    replay.play({ status: 204, body: '' });
+    const grant = makeGrant([{ provider: 'openai', limits }]);
+    const response = await handle(
+      appRequest('openai', '/chat/completions', { json: chatBody(), headers: { authorization: `Bearer ${kit.grant(grant)}` } }),
+      { origin: ORIGIN },
+      kit.deps,
+    );
+    expect(response.status).toBe(204);
+    expect(await response.text()).toBe('');
+    await until(() => kit.usage.rows.length > 0);
+    expect(kit.usage.rows).toMatchObject([{ status: 204 }]);
+    await expectNothingHeld(grant.id);
+  });
+
   it('settles once when the app aborts mid-stream, billing the reservation for the unreported part', async () => {
     const grant = makeGrant([{ provider: 'openai', limits }]);
     const token = kit.grant(grant);

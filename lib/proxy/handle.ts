@@ -134,12 +134,12 @@ function refusalRow(trail: Trail, grant: Grant, origin: string, status: number, 
  * another origin shows up under that origin).
  */
 export async function handle(request: Request, ctx: ProxyContext, deps: ProxyDeps): Promise<Response> {
-  const trail: Trail = { startedAt: deps.now(), shape: likelyAdapter('openai') };
+  const trail: Trail = { startedAt: deps.now(), shape: likelyAdapter() };
   try {
     const auth = await authenticate(request, ctx, deps, trail);
     const { target, grant, detail, revoked } = auth;
     const routed = await routeCall(request, auth, deps, trail);
-    authorizeRoute(detail, routed.route, routed.facts);
+    authorizeRoute(detail, routed.route, routed.facts, routed.adapter.modelKey);
     const { overrides, estimateUsd } = await price(routed, detail, deps, trail.startedAt);
 
     const origin = ctx.origin ?? grant.origin;
@@ -188,7 +188,9 @@ export async function handle(request: Request, ctx: ProxyContext, deps: ProxyDep
           body: upstreamBody(routed),
           json: routed.body.json !== undefined,
           revoked,
-          finish,
+          // forward ends a call without waiting for its settlement (the page has its answer already);
+          // settle reports its own failures through deps.onError, so nothing is dropped silently.
+          finish: (outcome) => void finish(outcome),
         },
         deps,
       );

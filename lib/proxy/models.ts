@@ -35,8 +35,8 @@ export async function filteredModelsResponse(
   } catch {
     throw new ProxyError('upstream_unreachable', 'The provider sent a models list the vault cannot read');
   }
-  const filtered = adapter.filterModels(json, (model) => modelGranted(detail, model));
-  const headers = passOnHeaders(upstream.headers);
+  const filtered = adapter.filterModels(json, (model) => modelGranted(detail, model, adapter.modelKey));
+  const headers = passOnHeaders(upstream.headers, adapter);
   headers.set('content-type', 'application/json');
   return new Response(JSON.stringify(filtered), { status: upstream.status, statusText: upstream.statusText, headers });
 }

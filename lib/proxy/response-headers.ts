@@ -1,7 +1,9 @@
+import type { ProviderAdapter } from '../providers/types';
+
 /**
  * Upstream response headers that may not be passed on as they are: the runtime's fetch has
- * already decoded the body and will frame the new one itself, and some name the key owner's
- * account, which is none of the app's business.
+ * already decoded the body and will frame the new one itself. Those that name the key owner's
+ * account, which is none of the app's business, each adapter lists (`privateResponseHeaders`).
  */
 const DROPPED = [
   'content-encoding',
@@ -10,13 +12,10 @@ const DROPPED = [
   'connection',
   'keep-alive',
   'set-cookie',
-  'openai-organization',
-  'openai-project',
-  'anthropic-organization-id',
 ];
 
-export function passOnHeaders(upstream: Headers): Headers {
+export function passOnHeaders(upstream: Headers, adapter: Pick<ProviderAdapter, 'privateResponseHeaders'>): Headers {
   const headers = new Headers(upstream);
-  for (const name of DROPPED) headers.delete(name);
+  for (const name of [...DROPPED, ...(adapter.privateResponseHeaders ?? [])]) headers.delete(name);
   return headers;
 }

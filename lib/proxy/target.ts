@@ -1,5 +1,5 @@
 import { PROVIDER_ID_PATTERN } from '../protocol';
-import { keyKinds, type KeyKind } from '../providers/kinds';
+import { FALLBACK_KIND, likelyKind } from '../providers/kinds';
 import { adapterFor } from '../providers/registry';
 import type { ProviderAdapter } from '../providers/types';
 import { ProxyError } from './errors';
@@ -36,7 +36,6 @@ export function parseTarget(rawUrl: string): Target {
  * The adapter a provider id most likely uses, for reading the token and shaping errors before
  * the key (whose kind decides) is known: the standard kinds by name, anything else OpenAI's.
  */
-export function likelyAdapter(providerId: string): ProviderAdapter {
-  const kind = (keyKinds as readonly string[]).includes(providerId) ? (providerId as KeyKind) : 'openai-compatible';
-  return adapterFor(kind);
+export function likelyAdapter(providerId?: string): ProviderAdapter {
+  return adapterFor(providerId === undefined ? FALLBACK_KIND : likelyKind(providerId));
 }

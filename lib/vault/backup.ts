@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { fromBase64Url, toBase64Url, utf8 } from '../encoding/base64';
 import type { KeyRow, VaultDb } from '../db/schema';
-import { keyKinds } from '../providers/kinds';
+import { BASE_URL_REQUIRED, COMPATIBLE_KIND, keyKinds, needsBaseUrl } from '../providers/kinds';
 import { open, openText, seal, SealError, sealText } from './aead';
 import { VaultError } from './errors';
 import { defaultKdfCost, deriveKek, kdfParamsSchema, newKdfParams, type KdfCost } from './kdf';
@@ -61,8 +61,8 @@ const backupKeySchema = z
     updatedAt: z.number(),
     secret: secretSchema,
   })
-  .refine((key) => key.kind !== 'openai-compatible' || key.baseUrl !== '', { message: 'An OpenAI-compatible key needs a Base URL', path: ['baseUrl'] })
-  .refine((key) => key.kind === 'openai-compatible' || key.providerId === key.kind, { message: 'provider does not match the key kind', path: ['providerId'] });
+  .refine((key) => !needsBaseUrl(key.kind) || key.baseUrl !== '', { message: BASE_URL_REQUIRED, path: ['baseUrl'] })
+  .refine((key) => key.kind === COMPATIBLE_KIND || key.providerId === key.kind, { message: 'provider does not match the key kind', path: ['providerId'] });
 const payloadSchema = z.object({
   keys: z.array(backupKeySchema).max(10_000),
   settings: settingsSchema.optional(),

@@ -21,10 +21,11 @@ export async function checkKey(
   } catch {
     return { result: 'unreachable', message: `Could not reach ${baseUrl || adapter.defaultBaseUrl}.` };
   }
-  // Gemini refuses a bad key with 400 API_KEY_INVALID rather than 401.
-  const text = response.status === 400 ? await response.text().catch(() => '') : (await response.body?.cancel(), '');
+  // Some providers refuse a bad key with another status (the adapter says how it looks), so the body is read then.
+  const refused = !response.ok && response.status !== 401 && response.status !== 403 && adapter.invalidKey;
+  const text = refused ? await response.text().catch(() => '') : (await response.body?.cancel(), '');
   if (response.ok) return { result: 'ok', message: 'OK: the provider accepted this key.', status: response.status };
-  if (response.status === 401 || response.status === 403 || /API_KEY_INVALID/.test(text)) {
+  if (response.status === 401 || response.status === 403 || adapter.invalidKey?.(response.status, text)) {
     return { result: 'invalid_key', message: 'Invalid key: the provider refused it.', status: response.status };
   }
   return { result: 'error', message: `The provider answered ${response.status}.`, status: response.status };

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { KeyRow, VaultDb } from '../db/schema';
-import { keyKinds, type KeyKind } from '../providers/kinds';
+import { BASE_URL_REQUIRED, keyKinds, needsBaseUrl } from '../providers/kinds';
+import { providerIdFor } from '../providers/provider-id';
 import { openText, sealText } from './aead';
 import { VaultError } from './errors';
 import { maskKey } from './mask';
@@ -24,8 +25,8 @@ export const newKeySchema = z
     secret: secretSchema,
     baseUrl: baseUrlSchema.default(''),
   })
-  .refine((key) => key.kind !== 'openai-compatible' || key.baseUrl !== '', {
-    message: 'An OpenAI-compatible key needs a Base URL',
+  .refine((key) => !needsBaseUrl(key.kind) || key.baseUrl !== '', {
+    message: BASE_URL_REQUIRED,
     path: ['baseUrl'],
   });
 export type NewKey = z.input<typeof newKeySchema>;
@@ -45,29 +46,6 @@ export function keyDestination(baseUrl: string): string {
 /** What the UI sees of a key: never the key itself. */
 export type KeySummary = Omit<KeyRow, 'secret' | 'isDefault'> & { isDefault: boolean };
 
-/** Well-known OpenAI-compatible hosts, so their keys answer requests for the spec's provider ids. */
-const KNOWN_COMPATIBLE_HOSTS: Record<string, string> = {
-  'api.groq.com': 'groq',
-  'api.mistral.ai': 'mistral',
-  'api.together.xyz': 'together',
-  'api.together.ai': 'together',
-  'openrouter.ai': 'openrouter',
-  'api.cohere.ai': 'cohere',
-  'api.deepseek.com': 'deepseek',
-  'api.x.ai': 'xai',
-};
-
-/** Which OKAP provider id a key serves: its kind, or for an OpenAI-compatible key, its host's. */
-export function providerIdFor(kind: KeyKind, baseUrl: string, explicit?: string): string {
-  if (explicit) return explicit;
-  if (kind !== 'openai-compatible') return kind;
-  const url = new URL(baseUrl);
-  const known = KNOWN_COMPATIBLE_HOSTS[url.hostname];
-  if (known) return known;
-  if (url.port === '11434') return 'ollama';
-  if (url.port === '1234') return 'lmstudio';
-  return url.hostname.replace(/^api\./, '').split('.')[0]!.toLowerCase().replace(/[^a-z0-9._-]/g, '') || 'compatible';
-}
 
 export function summarize(row: KeyRow): KeySummary {
   const { secret: _secret, isDefault, ...rest } = row;
@@ -135,8 +113,8 @@ export class KeyStore {
       if (keyDestination(baseUrl) !== keyDestination(row.baseUrl) && confirmedFrom !== row.baseUrl) {
         throw new VaultError('passphrase_required', 'Sending this key to a new host needs your passphrase.');
       }
-      if (row.kind === 'openai-compatible' && baseUrl === '') {
-        throw new VaultError('invalid_input', 'An OpenAI-compatible key needs a Base URL.');
+      if (needsBaseUrl(row.kind) && baseUrl === '') {
+        throw new VaultError('invalid_input', `${BASE_URL_REQUIRED}.`);
       }
       const next: KeyRow = { ...row, label: changes.label || row.label, baseUrl, updatedAt: this.now() };
       await this.db.keys.put(next);
