@@ -15,8 +15,8 @@ declare const chrome: { runtime: { connect(info: { name: string }): Port } };
  * to this window only. It adds nothing and trusts nothing; the background learns the origin from the
  * browser. Uses the runtime Port API directly (the same in Chrome and Firefox) rather than the
  * polyfill, to keep what every page loads small. Declared in wxt.config.ts as a content script
- * (isolated world, every frame) at document_idle: at document_start an isolated world cost every page
- * load ~2 ms, so window.okap queues calls until this says `ready`. An unlisted script carries no
+ * (isolated world, every frame) at document_start; window.okap queues calls until this says `ready`,
+ * so nothing depends on which of the two scripts runs first. An unlisted script carries no
  * framework runtime.
  */
 export default defineUnlistedScript({
