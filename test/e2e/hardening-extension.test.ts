@@ -80,7 +80,8 @@ beforeAll(async () => {
     // A page embedding a frame of the other origin that asks as soon as it loads, with no gesture.
     '/embeds.html': `<!doctype html><p>host page</p><script>document.write('<iframe src="' + location.protocol + '//localhost:' + location.port + '/asks.html"></iframe>')</script>`,
     '/asks.html': `<!doctype html><script>window.__asked = window.okap.requestAccess({ provider: 'openai', models: ['gpt-4o-mini'] }).then((v) => v.status, (e) => e.code)</script>`,
-    '/sandbox.html': `<!doctype html><iframe sandbox="allow-scripts" src="/sandboxed.html"></iframe><script>window.__sandbox = new Promise((r) => addEventListener('message', (e) => r(e.data)))</script>`,
+    // The host page's own bridge posts its ready message to this window too: only the frame's answer (a string) counts.
+    '/sandbox.html': `<!doctype html><iframe sandbox="allow-scripts" src="/sandboxed.html"></iframe><script>window.__sandbox = new Promise((r) => addEventListener('message', (e) => typeof e.data === 'string' && r(e.data)))</script>`,
     '/sandboxed.html': `<!doctype html><script>
       const hung = new Promise((r) => setTimeout(() => r('hung'), 10000));
       const grants = window.okap ? window.okap.getGrants().then(() => 'resolved', (e) => 'rejected ' + e.code + ': ' + e.message) : Promise.resolve('no okap');
