@@ -24,7 +24,7 @@ import { registerVaultHandlers } from './vault-handlers';
 
 /** Methods after which every open extension page should redraw its lock state. */
 const STATE_CHANGES = new Set<VaultMethod>(['create', 'unlock', 'lock', 'resetVault']);
-const GRANT_CHANGES = new Set<VaultMethod>(['approve', 'revokeGrant', 'resetVault']);
+const GRANT_CHANGES = new Set<VaultMethod>(['approve', 'revokeGrant', 'revokeOrigin', 'pauseGrant', 'resumeGrant', 'editGrant', 'resetVault']);
 /** Methods after which the proxy must open keys afresh. */
 const KEY_CHANGES = new Set<VaultMethod>(['addKey', 'editKey', 'replaceKey', 'deleteKey', 'setDefaultKey', 'applyImport', 'resetVault', 'lock']);
 
@@ -88,7 +88,7 @@ export default defineBackground(() => {
 
   const handlers = {
     ...vaultService({ db, vault, plans: importPlans, fetch: (input, init) => fetch(input, init) }),
-    ...accessService({ queue, grants, keys, vault, baseUrlFor: localBaseUrl, onRevoked }),
+    ...accessService({ queue, grants, keys, vault, baseUrlFor: localBaseUrl, onRevoked, usage: { snapshot: proxy.snapshot, lastUsed: proxy.usage.lastUsed } }),
     recentUsage: async ({ limit }: { limit: number }) => {
       vault.requireKey();
       return proxy.usage.recent(limit);

@@ -97,6 +97,8 @@ export function localProxy({ db, vault, grants, keys }: { db: VaultDb; vault: Va
       return { storage: storage.get(), overruns: withOrigins };
     },
     acknowledgeOverrun: (grantId: string, provider: string) => ledger.acknowledgeOverrun(grantId, provider),
+    /** A detail's running counters, for the dashboard's spend bars. */
+    snapshot: (grantId: string, provider: string, now: number) => ledger.snapshot(grantId, provider, now),
     revoke: (grantId: string) => revocations.revoke(grantId),
     forgetKeys: () => openKeys.clear(),
     async fetch(request: Request, origin: string): Promise<Response> {

@@ -8,6 +8,8 @@ import type { KeyCheckResult } from '../vault/key-check';
 import { decisionSchema } from '../approvals/decision';
 import type { ApprovalView } from '../approvals/view';
 import type { Grant } from '../grants/types';
+import { grantEditSchema } from '../grants/edit';
+import type { AppOverview } from '../grants/overview';
 import type { UsageRow } from '../usage/types';
 import type { ProxyHealth } from '../usage/health';
 
@@ -42,6 +44,11 @@ export const vaultApi = {
   deny: z.object({ id }),
   listGrants: z.undefined(),
   revokeGrant: z.object({ id }),
+  revokeOrigin: z.object({ origin: z.string().min(1).max(2048) }),
+  pauseGrant: z.object({ id }),
+  resumeGrant: z.object({ id }),
+  editGrant: grantEditSchema,
+  appOverview: z.undefined(),
   recentUsage: z.object({ limit: z.number().int().min(1).max(1000) }),
   proxyHealth: z.undefined(),
   acknowledgeOverrun: z.object({ grantId: id, provider: z.string().min(1).max(64) }),
@@ -72,6 +79,11 @@ export interface VaultApiResults {
   deny: null;
   listGrants: Grant[];
   revokeGrant: null;
+  revokeOrigin: { revoked: number };
+  pauseGrant: null;
+  resumeGrant: null;
+  editGrant: null;
+  appOverview: AppOverview[];
   recentUsage: UsageRow[];
   proxyHealth: ProxyHealth;
   acknowledgeOverrun: null;
@@ -82,7 +94,7 @@ export type VaultMethod = keyof typeof vaultApi;
 export type VaultParams<M extends VaultMethod> = z.input<(typeof vaultApi)[M]>;
 
 /** The methods the approval window and the Apps page use; the rest belong to the vault itself. */
-export type AccessMethod = 'pendingApprovals' | 'approve' | 'deny' | 'listGrants' | 'revokeGrant';
+export type AccessMethod = 'pendingApprovals' | 'approve' | 'deny' | 'listGrants' | 'revokeGrant' | 'revokeOrigin' | 'pauseGrant' | 'resumeGrant' | 'editGrant' | 'appOverview';
 export type UsageMethod = 'recentUsage' | 'proxyHealth' | 'acknowledgeOverrun' | 'exportUsageCsv';
 
 export type VaultHandlers<K extends VaultMethod> = { [M in K]: (params: VaultParams<M>) => Promise<VaultApiResults[M]> };
