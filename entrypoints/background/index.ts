@@ -89,6 +89,11 @@ export default defineBackground(() => {
   const handlers = {
     ...vaultService({ db, vault, plans: importPlans, fetch: (input, init) => fetch(input, init) }),
     ...accessService({ queue, grants, keys, vault, baseUrlFor: localBaseUrl, onRevoked, usage: { snapshot: proxy.snapshot, lastUsed: proxy.usage.lastUsed } }),
+    // The popup's pending count: the person asks to see the waiting requests.
+    showApprovals: async () => {
+      if (queue.size > 0) await window.show();
+      return null;
+    },
     recentUsage: async ({ limit }: { limit: number }) => {
       vault.requireKey();
       return proxy.usage.recent(limit);

@@ -40,6 +40,7 @@ export const vaultApi = {
   applyImport: z.object({ planId: id }),
   resetVault: z.object({ confirm: z.literal('RESET') }),
   pendingApprovals: z.undefined(),
+  showApprovals: z.undefined(),
   approve: decisionSchema,
   deny: z.object({ id }),
   listGrants: z.undefined(),
@@ -75,6 +76,7 @@ export interface VaultApiResults {
   applyImport: null;
   resetVault: VaultStatus;
   pendingApprovals: ApprovalView[];
+  showApprovals: null;
   approve: null;
   deny: null;
   listGrants: Grant[];
@@ -95,6 +97,6 @@ export type VaultParams<M extends VaultMethod> = z.input<(typeof vaultApi)[M]>;
 
 /** The methods the approval window and the Apps page use; the rest belong to the vault itself. */
 export type AccessMethod = 'pendingApprovals' | 'approve' | 'deny' | 'listGrants' | 'revokeGrant' | 'revokeOrigin' | 'pauseGrant' | 'resumeGrant' | 'editGrant' | 'appOverview';
-export type UsageMethod = 'recentUsage' | 'proxyHealth' | 'acknowledgeOverrun' | 'exportUsageCsv';
+export type UsageMethod = 'recentUsage' | 'proxyHealth' | 'acknowledgeOverrun' | 'exportUsageCsv' | 'showApprovals';
 
 export type VaultHandlers<K extends VaultMethod> = { [M in K]: (params: VaultParams<M>) => Promise<VaultApiResults[M]> };

@@ -110,6 +110,17 @@ describe('Apps after a series of proxied calls', () => {
     }
     const text = await (await grantItem('Alpha')).evaluate((el) => (el as HTMLElement).innerText);
     expect(text).toContain('3 requests today');
+
+    // The popup's spend for today is every app's rows together, shown in the browser's currency format.
+    const total = usage.reduce((s, r) => s + (r.costUsd ?? 0), 0);
+    const popup = await ext.openPage('popup.html');
+    const shown = await find(popup, '[data-testid="spend-today"]');
+    expect(Number(await shown.evaluate((el) => el.getAttribute('data-usd')))).toBeCloseTo(total, 9);
+    const expected = await popup.evaluate((n) => new Intl.NumberFormat(undefined, { style: 'currency', currency: 'USD', minimumFractionDigits: 2, maximumFractionDigits: 4 }).format(n), total);
+    expect(await shown.evaluate((el) => el.textContent)).toBe(expected);
+    // Its top app is this one, with "Revoke" beside it.
+    await find(popup, `li[aria-label="${site.origin}"] ::-p-aria([name="Revoke"][role="button"])`);
+    await popup.close();
   });
 
   it('an edited limit holds on the next call', async () => {
