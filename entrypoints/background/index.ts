@@ -7,7 +7,9 @@ import type { Grant } from '@/lib/grants/types';
 import type { VaultMethod } from '@/lib/messages/vault-api';
 import { pageApi } from '@/lib/page-api/service';
 import type { GrantedResponse } from '@/lib/protocol';
-import { usageCsv } from '@/lib/usage/csv';
+import { usageCsv, usageCsvHeader, usageCsvLines } from '@/lib/usage/csv';
+import { usageCount, usageFacets, usagePage } from '@/lib/db/usage-query';
+import type { UsageFilter } from '@/lib/usage/filter';
 import { KeyStore } from '@/lib/vault/keys';
 import { ImportPlans } from '@/lib/vault/import-plans';
 import { vaultService } from '@/lib/vault/service';
@@ -108,6 +110,27 @@ export default defineBackground(() => {
     exportUsageCsv: async () => {
       vault.requireKey();
       return { fileName: `okap-activity-${new Date().toISOString().slice(0, 10)}.csv`, text: usageCsv(await proxy.usage.all()) };
+    },
+    usagePage: async ({ filter, offset, limit }: { filter: UsageFilter; offset: number; limit: number }) => {
+      vault.requireKey();
+      await proxy.usage.flush();
+      return usagePage(db, filter, offset, limit);
+    },
+    usageCount: async ({ filter }: { filter: UsageFilter }) => {
+      vault.requireKey();
+      await proxy.usage.flush();
+      return usageCount(db, filter);
+    },
+    usageFacets: async () => {
+      vault.requireKey();
+      return usageFacets(db);
+    },
+    // The export is streamed: the page asks chunk by chunk and hands the chunks to a Blob, so no
+    // side holds the whole file as one string.
+    usageCsvChunk: async ({ filter, offset, limit }: { filter: UsageFilter; offset: number; limit: number }) => {
+      vault.requireKey();
+      const rows = await usagePage(db, filter, offset, limit);
+      return { text: (offset === 0 ? usageCsvHeader() : '') + usageCsvLines(rows), rows: rows.length };
     },
   };
   registerVaultHandlers(handlers, {

@@ -11,6 +11,7 @@ import type { Grant } from '../grants/types';
 import { grantEditSchema } from '../grants/edit';
 import type { AppOverview } from '../grants/overview';
 import type { UsageRow } from '../usage/types';
+import { usageFilterSchema } from '../usage/filter';
 import type { ProxyHealth } from '../usage/health';
 
 const passphrase = z.string().max(1024);
@@ -54,6 +55,10 @@ export const vaultApi = {
   proxyHealth: z.undefined(),
   acknowledgeOverrun: z.object({ grantId: id, provider: z.string().min(1).max(64) }),
   exportUsageCsv: z.undefined(),
+  usagePage: z.object({ filter: usageFilterSchema, offset: z.number().int().min(0), limit: z.number().int().min(1).max(1000) }),
+  usageCount: z.object({ filter: usageFilterSchema }),
+  usageFacets: z.undefined(),
+  usageCsvChunk: z.object({ filter: usageFilterSchema, offset: z.number().int().min(0), limit: z.number().int().min(1).max(10_000) }),
 } as const;
 
 export interface VaultApiResults {
@@ -90,6 +95,11 @@ export interface VaultApiResults {
   proxyHealth: ProxyHealth;
   acknowledgeOverrun: null;
   exportUsageCsv: { fileName: string; text: string };
+  usagePage: UsageRow[];
+  usageCount: number;
+  usageFacets: { origins: string[]; providers: string[]; models: string[] };
+  /** CSV lines of up to `limit` rows from `offset` (the header with offset 0), and how many rows they hold. */
+  usageCsvChunk: { text: string; rows: number };
 }
 
 export type VaultMethod = keyof typeof vaultApi;
@@ -97,6 +107,6 @@ export type VaultParams<M extends VaultMethod> = z.input<(typeof vaultApi)[M]>;
 
 /** The methods the approval window and the Apps page use; the rest belong to the vault itself. */
 export type AccessMethod = 'pendingApprovals' | 'approve' | 'deny' | 'listGrants' | 'revokeGrant' | 'revokeOrigin' | 'pauseGrant' | 'resumeGrant' | 'editGrant' | 'appOverview';
-export type UsageMethod = 'recentUsage' | 'proxyHealth' | 'acknowledgeOverrun' | 'exportUsageCsv' | 'showApprovals';
+export type UsageMethod = 'recentUsage' | 'proxyHealth' | 'acknowledgeOverrun' | 'exportUsageCsv' | 'showApprovals' | 'usagePage' | 'usageCount' | 'usageFacets' | 'usageCsvChunk';
 
 export type VaultHandlers<K extends VaultMethod> = { [M in K]: (params: VaultParams<M>) => Promise<VaultApiResults[M]> };
