@@ -23,6 +23,8 @@ import { localBaseUrl } from './local-base-url';
 import { pagePorts } from './page-ports';
 import { browserSessionStore } from './session-store';
 import { registerVaultHandlers } from './vault-handlers';
+import { spendNotifications } from './spend-notifications';
+import { showLockState } from './toolbar-icon';
 
 /** Methods after which every open extension page should redraw its lock state. */
 const STATE_CHANGES = new Set<VaultMethod>(['create', 'unlock', 'lock', 'resetVault']);
@@ -37,6 +39,7 @@ export default defineBackground(() => {
     session: browserSessionStore,
     onChange: (unlocked) => {
       void announce();
+      void showLockState(unlocked);
       if (unlocked) void clearUnlockRequest().then(() => badge.refresh());
       else {
         proxy.forgetKeys();
@@ -45,13 +48,20 @@ export default defineBackground(() => {
     },
   });
   const lockTimer = autoLock(vault);
-  const ready = vault.restore().then(() => lockTimer.schedule());
+  const ready = vault.restore().then(async () => {
+    void showLockState(vault.isUnlocked);
+    await lockTimer.schedule();
+  });
   const dataKey = () => vault.requireKey();
   const grants = new GrantStore(db, dataKey);
   const keys = new KeyStore(db, dataKey);
   const queue = new ApprovalQueue<GrantedResponse>();
   const window = approvalWindow(queue);
-  const proxy = localProxy({ db, vault, grants, keys });
+  // The alerts read the ledger the proxy builds, so the proxy calls them through this late binding.
+  let alertOnSettled: (grantId: string, provider: string) => void = () => undefined;
+  const proxy = localProxy({ db, vault, grants, keys, onSettled: (g, p) => alertOnSettled(g, p) });
+  const notify = spendNotifications({ db, vault, snapshot: proxy.snapshot });
+  alertOnSettled = (g, p) => void notify(g, p);
   const importPlans = new ImportPlans();
 
   async function announce(): Promise<void> {

@@ -59,7 +59,7 @@ beforeAll(async () => {
           time: now - Math.floor((i / n) * 60 * day) - 1000,
           origin: origins[i % origins.length],
           grantId: `grant-${i % origins.length}`,
-          provider: models[i % models.length].startsWith('claude') ? 'anthropic' : 'openai',
+          provider: models[i % models.length]!.startsWith('claude') ? 'anthropic' : 'openai',
           model: models[i % models.length],
           endpoint: '/chat/completions',
           status: i % 50 === 0 ? 429 : 200,
