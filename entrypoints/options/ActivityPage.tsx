@@ -27,6 +27,13 @@ export function ActivityPage() {
     const mine = ++generation.current;
     pages.current = new Map();
     setTotal(undefined);
+    // The first page is asked for beside the count, not after it: the first rows come one round trip sooner.
+    pages.current.set(0, 'loading');
+    void callVault('usagePage', { filter, offset: 0, limit: PAGE }).then((rows) => {
+      if (mine !== generation.current) return;
+      pages.current.set(0, rows);
+      redraw((n) => n + 1);
+    });
     callVault('usageCount', { filter }).then(
       (n) => mine === generation.current && setTotal(n),
       (f: unknown) => setError(messageOf(f)),
