@@ -10,6 +10,8 @@ import type { GrantedResponse } from '@/lib/protocol';
 import { usageCsv, usageCsvHeader, usageCsvLines } from '@/lib/usage/csv';
 import { usageCount, usageFacets, usagePage } from '@/lib/db/usage-query';
 import type { UsageFilter } from '@/lib/usage/filter';
+import { chartAccumulator } from '@/lib/usage/charts';
+import { effectiveTimeZone } from '@/lib/vault/settings';
 import { KeyStore } from '@/lib/vault/keys';
 import { ImportPlans } from '@/lib/vault/import-plans';
 import { vaultService } from '@/lib/vault/service';
@@ -130,6 +132,13 @@ export default defineBackground(() => {
       vault.requireKey();
       await proxy.usage.flush();
       return usageCount(db, filter);
+    },
+    // The last 31 days stream from the time index through the accumulator; no array of rows is built.
+    usageCharts: async () => {
+      vault.requireKey();
+      const acc = chartAccumulator(Date.now(), effectiveTimeZone(await vault.settings()));
+      await db.usage.where('time').aboveOrEqual(acc.since).each((row) => acc.add(row));
+      return acc.result();
     },
     usageFacets: async () => {
       vault.requireKey();

@@ -8,6 +8,7 @@ import { callVault } from '@/utils/vault-client';
 import { ActivityFilters } from './ActivityFilters';
 import { ActivityRow } from './ActivityRow';
 import { ProxyHealthNotice } from './ProxyHealthNotice';
+import { UsageChartsView } from './UsageChartsView';
 
 const PAGE = 200;
 const CSV_CHUNK = 5000;
@@ -84,6 +85,8 @@ export function ActivityPage() {
     <section className="stack">
       <h2>Activity</h2>
       <ProxyHealthNotice />
+      {/* Asked for once the first rows are in: the charts' scan of 30 days must not delay them. */}
+      {Array.isArray(pages.current.get(0)) && total !== undefined && <UsageChartsView />}
       <ActivityFilters onChange={setFilter} />
       <div className="row">
         <span role="status" data-testid="activity-count">

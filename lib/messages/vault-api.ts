@@ -12,6 +12,7 @@ import { grantEditSchema } from '../grants/edit';
 import type { AppOverview } from '../grants/overview';
 import type { UsageRow } from '../usage/types';
 import { usageFilterSchema } from '../usage/filter';
+import type { UsageCharts } from '../usage/charts';
 import type { ProxyHealth } from '../usage/health';
 
 const passphrase = z.string().max(1024);
@@ -58,6 +59,7 @@ export const vaultApi = {
   usagePage: z.object({ filter: usageFilterSchema, offset: z.number().int().min(0), limit: z.number().int().min(1).max(1000) }),
   usageCount: z.object({ filter: usageFilterSchema }),
   usageFacets: z.undefined(),
+  usageCharts: z.undefined(),
   usageCsvChunk: z.object({ filter: usageFilterSchema, offset: z.number().int().min(0), limit: z.number().int().min(1).max(10_000) }),
 } as const;
 
@@ -98,6 +100,7 @@ export interface VaultApiResults {
   usagePage: UsageRow[];
   usageCount: number;
   usageFacets: { origins: string[]; providers: string[]; models: string[] };
+  usageCharts: UsageCharts;
   /** CSV lines of up to `limit` rows from `offset` (the header with offset 0), and how many rows they hold. */
   usageCsvChunk: { text: string; rows: number };
 }
@@ -107,6 +110,6 @@ export type VaultParams<M extends VaultMethod> = z.input<(typeof vaultApi)[M]>;
 
 /** The methods the approval window and the Apps page use; the rest belong to the vault itself. */
 export type AccessMethod = 'pendingApprovals' | 'approve' | 'deny' | 'listGrants' | 'revokeGrant' | 'revokeOrigin' | 'pauseGrant' | 'resumeGrant' | 'editGrant' | 'appOverview';
-export type UsageMethod = 'recentUsage' | 'proxyHealth' | 'acknowledgeOverrun' | 'exportUsageCsv' | 'showApprovals' | 'usagePage' | 'usageCount' | 'usageFacets' | 'usageCsvChunk';
+export type UsageMethod = 'recentUsage' | 'proxyHealth' | 'acknowledgeOverrun' | 'exportUsageCsv' | 'showApprovals' | 'usagePage' | 'usageCount' | 'usageFacets' | 'usageCsvChunk' | 'usageCharts';
 
 export type VaultHandlers<K extends VaultMethod> = { [M in K]: (params: VaultParams<M>) => Promise<VaultApiResults[M]> };
