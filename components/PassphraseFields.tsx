@@ -32,7 +32,7 @@ export function PassphraseFields({ onChange, label = 'Passphrase' }: { onChange:
         {label}
         <input type="password" autoComplete="new-password" value={first} aria-describedby="strength" onChange={(e) => update(e.target.value, second)} />
       </label>
-      <p id="strength" className={`strength s${strength.score}`} aria-live="polite">
+      <p id="strength" className={first ? `strength s${strength.score}` : "strength"} aria-live="polite">
         {first ? strength.label : `At least ${MIN_PASSPHRASE_LENGTH} characters. A few unrelated words work well.`}
       </p>
       <label>
