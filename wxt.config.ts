@@ -20,7 +20,7 @@ export default defineConfig({
   manifest: ({ browser }) => ({
     name: 'OKAP Wallet',
     description: 'Let apps use your AI provider keys through scoped, revocable OKAP tokens, without handing the keys over.',
-    permissions: ['storage', 'alarms', 'unlimitedStorage'],
+    permissions: ['storage', 'alarms', 'unlimitedStorage', 'notifications'],
     // Both are unlisted scripts, so what every page loads carries no framework runtime.
     content_scripts: [
       { matches: webPages, js: ['okap-inpage.js'], run_at: 'document_start', all_frames: true, world: 'MAIN' },

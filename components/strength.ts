@@ -1,13 +1,25 @@
+import { ZxcvbnFactory } from '@zxcvbn-ts/core';
+import * as common from '@zxcvbn-ts/language-common';
+import * as en from '@zxcvbn-ts/language-en';
+import { MIN_PASSPHRASE_LENGTH } from '../lib/vault/vault';
+
 /**
- * A rough strength hint: length and variety. The rule that matters is the minimum length; this only
- * nudges people toward long passphrases, which Argon2id then makes slow to guess.
+ * The strength hint, from zxcvbn-ts (a maintained estimator that knows common passwords, names,
+ * keyboard walks, dates and repeats) instead of a rule of our own; it also says why a passphrase
+ * is weak. The minimum length stays the rule that decides; this only guides.
  */
-export function passphraseStrength(passphrase: string): { score: 0 | 1 | 2 | 3; label: string } {
-  const classes = [/[a-z]/, /[A-Z]/, /[0-9]/, /[^A-Za-z0-9]/].filter((re) => re.test(passphrase)).length;
-  const words = passphrase.trim().split(/\s+/).length;
-  const bits = passphrase.length * Math.log2([0, 26, 52, 62, 94][classes] ?? 26) * (new Set(passphrase).size > 4 ? 1 : 0.3);
-  if (passphrase.length < 10) return { score: 0, label: 'Too short: use at least 10 characters' };
-  if (bits < 60 && words < 4) return { score: 1, label: 'Weak: add words or characters' };
-  if (bits < 90 && words < 5) return { score: 2, label: 'Fair' };
-  return { score: 3, label: 'Strong' };
+const zxcvbn = new ZxcvbnFactory({
+  translations: en.translations,
+  graphs: common.adjacencyGraphs,
+  dictionary: { ...common.dictionary, ...en.dictionary },
+});
+
+const LABELS = ['Very weak', 'Weak', 'Fair', 'Good', 'Strong'] as const;
+
+export function passphraseStrength(passphrase: string): { score: 0 | 1 | 2 | 3 | 4; label: string } {
+  if (passphrase.length < MIN_PASSPHRASE_LENGTH) return { score: 0, label: `Too short: use at least ${MIN_PASSPHRASE_LENGTH} characters` };
+  const result = zxcvbn.check(passphrase.slice(0, 256));
+  const score = result.score as 0 | 1 | 2 | 3 | 4;
+  const why = [result.feedback.warning, ...result.feedback.suggestions].filter(Boolean).join(' ');
+  return { score, label: score >= 3 || !why ? LABELS[score] : `${LABELS[score]}: ${why}` };
 }

@@ -7,7 +7,11 @@ import type { Grant } from '@/lib/grants/types';
 import type { VaultMethod } from '@/lib/messages/vault-api';
 import { pageApi } from '@/lib/page-api/service';
 import type { GrantedResponse } from '@/lib/protocol';
-import { usageCsv } from '@/lib/usage/csv';
+import { usageCsv, usageCsvHeader, usageCsvLines } from '@/lib/usage/csv';
+import { usageCount, usageFacets, usagePage } from '@/lib/db/usage-query';
+import type { UsageFilter } from '@/lib/usage/filter';
+import { chartAccumulator } from '@/lib/usage/charts';
+import { effectiveTimeZone } from '@/lib/vault/settings';
 import { KeyStore } from '@/lib/vault/keys';
 import { ImportPlans } from '@/lib/vault/import-plans';
 import { vaultService } from '@/lib/vault/service';
@@ -21,10 +25,12 @@ import { localBaseUrl } from './local-base-url';
 import { pagePorts } from './page-ports';
 import { browserSessionStore } from './session-store';
 import { registerVaultHandlers } from './vault-handlers';
+import { spendNotifications } from './spend-notifications';
+import { showLockState } from './toolbar-icon';
 
 /** Methods after which every open extension page should redraw its lock state. */
 const STATE_CHANGES = new Set<VaultMethod>(['create', 'unlock', 'lock', 'resetVault']);
-const GRANT_CHANGES = new Set<VaultMethod>(['approve', 'revokeGrant', 'resetVault']);
+const GRANT_CHANGES = new Set<VaultMethod>(['approve', 'revokeGrant', 'revokeOrigin', 'pauseGrant', 'resumeGrant', 'editGrant', 'resetVault']);
 /** Methods after which the proxy must open keys afresh. */
 const KEY_CHANGES = new Set<VaultMethod>(['addKey', 'editKey', 'replaceKey', 'deleteKey', 'setDefaultKey', 'applyImport', 'resetVault', 'lock']);
 
@@ -35,6 +41,7 @@ export default defineBackground(() => {
     session: browserSessionStore,
     onChange: (unlocked) => {
       void announce();
+      void showLockState(unlocked);
       if (unlocked) void clearUnlockRequest().then(() => badge.refresh());
       else {
         proxy.forgetKeys();
@@ -43,13 +50,20 @@ export default defineBackground(() => {
     },
   });
   const lockTimer = autoLock(vault);
-  const ready = vault.restore().then(() => lockTimer.schedule());
+  const ready = vault.restore().then(async () => {
+    void showLockState(vault.isUnlocked);
+    await lockTimer.schedule();
+  });
   const dataKey = () => vault.requireKey();
   const grants = new GrantStore(db, dataKey);
   const keys = new KeyStore(db, dataKey);
   const queue = new ApprovalQueue<GrantedResponse>();
   const window = approvalWindow(queue);
-  const proxy = localProxy({ db, vault, grants, keys });
+  // The alerts read the ledger the proxy builds, so the proxy calls them through this late binding.
+  let alertOnSettled: (grantId: string, provider: string) => void = () => undefined;
+  const proxy = localProxy({ db, vault, grants, keys, onSettled: (g, p) => alertOnSettled(g, p) });
+  const notify = spendNotifications({ db, vault, snapshot: proxy.snapshot });
+  alertOnSettled = (g, p) => void notify(g, p);
   const importPlans = new ImportPlans();
 
   async function announce(): Promise<void> {
@@ -88,7 +102,12 @@ export default defineBackground(() => {
 
   const handlers = {
     ...vaultService({ db, vault, plans: importPlans, fetch: (input, init) => fetch(input, init) }),
-    ...accessService({ queue, grants, keys, vault, baseUrlFor: localBaseUrl, onRevoked }),
+    ...accessService({ queue, grants, keys, vault, baseUrlFor: localBaseUrl, onRevoked, usage: { snapshot: proxy.snapshot, lastUsed: proxy.usage.lastUsed } }),
+    // The popup's pending count: the person asks to see the waiting requests.
+    showApprovals: async () => {
+      if (queue.size > 0) await window.show();
+      return null;
+    },
     recentUsage: async ({ limit }: { limit: number }) => {
       vault.requireKey();
       return proxy.usage.recent(limit);
@@ -103,6 +122,34 @@ export default defineBackground(() => {
     exportUsageCsv: async () => {
       vault.requireKey();
       return { fileName: `okap-activity-${new Date().toISOString().slice(0, 10)}.csv`, text: usageCsv(await proxy.usage.all()) };
+    },
+    usagePage: async ({ filter, offset, limit }: { filter: UsageFilter; offset: number; limit: number }) => {
+      vault.requireKey();
+      await proxy.usage.flush();
+      return usagePage(db, filter, offset, limit);
+    },
+    usageCount: async ({ filter }: { filter: UsageFilter }) => {
+      vault.requireKey();
+      await proxy.usage.flush();
+      return usageCount(db, filter);
+    },
+    // The last 31 days stream from the time index through the accumulator; no array of rows is built.
+    usageCharts: async () => {
+      vault.requireKey();
+      const acc = chartAccumulator(Date.now(), effectiveTimeZone(await vault.settings()));
+      await db.usage.where('time').aboveOrEqual(acc.since).each((row) => acc.add(row));
+      return acc.result();
+    },
+    usageFacets: async () => {
+      vault.requireKey();
+      return usageFacets(db);
+    },
+    // The export is streamed: the page asks chunk by chunk and hands the chunks to a Blob, so no
+    // side holds the whole file as one string.
+    usageCsvChunk: async ({ filter, offset, limit }: { filter: UsageFilter; offset: number; limit: number }) => {
+      vault.requireKey();
+      const rows = await usagePage(db, filter, offset, limit);
+      return { text: (offset === 0 ? usageCsvHeader() : '') + usageCsvLines(rows), rows: rows.length };
     },
   };
   registerVaultHandlers(handlers, {

@@ -13,7 +13,20 @@ import { defaultSettings, effectiveTimeZone, type Settings } from '@/lib/vault/s
 import type { Vault } from '@/lib/vault/vault';
 
 /** The proxy of local mode: the background worker is the vault, and keys never leave it. */
-export function localProxy({ db, vault, grants, keys }: { db: VaultDb; vault: Vault; grants: GrantStore; keys: KeyStore }) {
+export function localProxy({
+  db,
+  vault,
+  grants,
+  keys,
+  onSettled,
+}: {
+  db: VaultDb;
+  vault: Vault;
+  grants: GrantStore;
+  keys: KeyStore;
+  /** A call of this detail settled (its spend is in the counters): the spend alerts look. */
+  onSettled?: (grantId: string, provider: string) => void;
+}) {
   // The ledger asks for the time zone synchronously; settings are cached and refreshed on change.
   let settings: Settings = defaultSettings;
   const refreshSettings = async () => void (settings = await vault.settings());
@@ -24,7 +37,7 @@ export function localProxy({ db, vault, grants, keys }: { db: VaultDb; vault: Va
   // (storage_unavailable) and is shown on the toolbar, in the popup and on the dashboard.
   const storage = storageHealthTracker(Date.now, (health) => void showStorageHealth(health, vault.isUnlocked));
   const ledger = createLimitLedger({
-    store: watched(dexieCounterStore(db), storage),
+    store: watched(dexieCounterStore(db), storage, onSettled),
     timeZone: () => effectiveTimeZone(settings),
     // A commit that hangs (a blocked database) refuses the call after this long instead of holding it.
     commitTimeoutMs: 8_000,
@@ -97,6 +110,8 @@ export function localProxy({ db, vault, grants, keys }: { db: VaultDb; vault: Va
       return { storage: storage.get(), overruns: withOrigins };
     },
     acknowledgeOverrun: (grantId: string, provider: string) => ledger.acknowledgeOverrun(grantId, provider),
+    /** A detail's running counters, for the dashboard's spend bars. */
+    snapshot: (grantId: string, provider: string, now: number) => ledger.snapshot(grantId, provider, now),
     revoke: (grantId: string) => revocations.revoke(grantId),
     forgetKeys: () => openKeys.clear(),
     async fetch(request: Request, origin: string): Promise<Response> {
@@ -115,7 +130,7 @@ function within<T, F>(work: Promise<T>, fallback: F): Promise<T | F> {
 }
 
 /** A CounterStore that reports each commit's outcome. */
-function watched(store: CounterStore, health: ReturnType<typeof storageHealthTracker>): CounterStore {
+function watched(store: CounterStore, health: ReturnType<typeof storageHealthTracker>, onSettled?: (grantId: string, provider: string) => void): CounterStore {
   const report = async <T,>(work: Promise<T>): Promise<T> => {
     try {
       const value = await work;
@@ -130,7 +145,11 @@ function watched(store: CounterStore, health: ReturnType<typeof storageHealthTra
     load: (grantId, provider) => report(store.load(grantId, provider)),
     listReservations: () => report(store.listReservations()),
     listStates: () => store.listStates(),
-    commit: (batch) => report(store.commit(batch)),
+    commit: async (batch) => {
+      await report(store.commit(batch));
+      // A finished row in a committed batch is a settled call: its spend now counts.
+      for (const row of batch.rows) if (row.status !== 'started') onSettled?.(row.grantId, row.provider);
+    },
   };
 }
 

@@ -4,6 +4,7 @@ import type { Reply } from '@/lib/messages/reply';
 import { vaultApi, type VaultHandlers, type VaultMethod } from '@/lib/messages/vault-api';
 import { VaultError } from '@/lib/vault/errors';
 import { DecisionError } from '@/lib/approvals/decision';
+import { GrantEditError } from '@/lib/grants/edit';
 import { vaultMessaging } from '@/utils/messaging';
 import { ZodError } from 'zod';
 
@@ -14,7 +15,7 @@ function fromExtensionPage(sender: Runtime.MessageSender): boolean {
 
 export function toReplyError(error: unknown): Reply<never> {
   if (error instanceof VaultError) return { ok: false, error: { code: error.code, message: error.message, retryAt: error.retryAt } };
-  if (error instanceof DecisionError) return { ok: false, error: { code: error.code, message: error.message } };
+  if (error instanceof DecisionError || error instanceof GrantEditError) return { ok: false, error: { code: error.code, message: error.message } };
   if (error instanceof ZodError) {
     const issue = error.issues[0];
     return { ok: false, error: { code: 'invalid_input', message: issue?.message ?? 'Invalid input', path: issue?.path.join('.') } };

@@ -1,80 +1,76 @@
 import { useCallback, useEffect, useState } from 'react';
 import { ErrorText, messageOf } from '@/components/ErrorText';
-import type { Grant } from '@/lib/grants/types';
+import type { AppOverview } from '@/lib/grants/overview';
 import { broadcastMessaging } from '@/utils/messaging';
+import { day, usd } from '@/utils/format';
 import { callVault } from '@/utils/vault-client';
+import { GrantItem } from './GrantItem';
 
-const date = (ms: number) => new Date(ms).toLocaleDateString(undefined, { year: 'numeric', month: 'short', day: 'numeric' });
-
-function limitsText(limits: Grant['details'][number]['limits']): string {
-  if (!limits) return 'no limits';
-  const parts = [
-    limits.monthly_spend !== undefined && `$${limits.monthly_spend}/month`,
-    limits.daily_spend !== undefined && `$${limits.daily_spend}/day`,
-    limits.requests_per_minute !== undefined && `${limits.requests_per_minute} req/min`,
-    limits.requests_per_day !== undefined && `${limits.requests_per_day} req/day`,
-  ].filter(Boolean);
-  return parts.length ? parts.join(', ') : 'no limits';
+/** The app a link (`#/apps?origin=…`, from the popup or a spend alert) asks to show. */
+function focusedOrigin(): string | undefined {
+  const query = location.hash.split('?')[1];
+  return query ? (new URLSearchParams(query).get('origin') ?? undefined) : undefined;
 }
 
 export function AppsPage() {
-  const [grants, setGrants] = useState<Grant[]>();
+  const [apps, setApps] = useState<AppOverview[]>();
   const [error, setError] = useState<string>();
-  const refresh = useCallback(async () => setGrants(await callVault('listGrants')), []);
+  const refresh = useCallback(async () => setApps(await callVault('appOverview')), []);
   useEffect(() => {
     void refresh();
     return broadcastMessaging.onMessage('grantsChanged', () => void refresh());
   }, [refresh]);
+  useEffect(() => {
+    const origin = focusedOrigin();
+    if (apps && origin) document.getElementById(`app-${origin}`)?.scrollIntoView();
+  }, [apps]);
 
-  const now = Date.now();
-  const live = grants?.filter((g) => g.revokedAt === 0 && g.expiresAt > now) ?? [];
-  const ended = grants?.filter((g) => !live.includes(g)) ?? [];
-
-  async function revoke(id: string) {
+  async function run(work: () => Promise<unknown>) {
     setError(undefined);
     try {
-      await callVault('revokeGrant', { id });
+      await work();
       await refresh();
     } catch (failure) {
       setError(messageOf(failure));
     }
   }
+  const act = (method: 'pauseGrant' | 'resumeGrant' | 'revokeGrant', id: string) => void run(() => callVault(method, { id }));
+
+  const live = (apps ?? []).map((app) => ({ ...app, grants: app.grants.filter((g) => g.status === 'active' || g.status === 'paused') })).filter((app) => app.grants.length > 0);
+  const ended = (apps ?? []).flatMap((app) => app.grants.filter((g) => g.status === 'revoked' || g.status === 'expired'));
 
   return (
     <section>
       <h2>Apps</h2>
-      {grants && live.length === 0 && <p>No app has access. When a site asks for access through OKAP, it appears here.</p>}
+      <ErrorText error={error} />
+      {apps && live.length === 0 && <p>No app has access. When a site asks for access through OKAP, it appears here.</p>}
       <ul className="keys" aria-label="Apps with access">
-        {live.map((grant) => (
-          <li key={grant.id} className="card stack" aria-label={`${grant.client.name} (${grant.origin})`}>
+        {live.map((app) => (
+          <li key={app.origin} id={`app-${app.origin}`} className="card stack app" aria-label={app.origin}>
             <div className="row">
-              <strong>{grant.client.name}</strong>
-              <span className="muted">{grant.origin}</span>
-            </div>
-            {grant.details.map((detail) => (
-              <p key={detail.provider} className="detail-line">
-                <strong>{detail.provider}</strong>: {detail.models?.length ? detail.models.join(', ') : 'any model'}; {limitsText(detail.limits)}
-              </p>
-            ))}
-            <p className="muted">
-              Granted {date(grant.createdAt)}; expires {grant.expiresAt >= Date.parse('9999-01-01') ? 'never' : date(grant.expiresAt)}
-            </p>
-            <div className="row">
-              <button type="button" className="danger" onClick={() => revoke(grant.id)}>
-                Revoke
+              <h3>{app.origin}</h3>
+              <span className="muted">
+                {usd(app.daySpentUsd)} today · {usd(app.monthSpentUsd)} this month
+              </span>
+              <button type="button" className="danger" onClick={() => void run(() => callVault('revokeOrigin', { origin: app.origin }))}>
+                Revoke all
               </button>
             </div>
+            <ul className="grants stack">
+              {app.grants.map((overview) => (
+                <GrantItem key={overview.grant.id} overview={overview} act={act} />
+              ))}
+            </ul>
           </li>
         ))}
       </ul>
-      <ErrorText error={error} />
       {ended.length > 0 && (
         <details>
           <summary>Revoked and expired ({ended.length})</summary>
           <ul>
-            {ended.map((grant) => (
+            {ended.map(({ grant }) => (
               <li key={grant.id}>
-                {grant.client.name} ({grant.origin}): {grant.revokedAt ? `revoked ${date(grant.revokedAt)}` : `expired ${date(grant.expiresAt)}`}
+                {grant.client.name} ({grant.origin}): {grant.revokedAt ? `revoked ${day(grant.revokedAt)}` : `expired ${day(grant.expiresAt)}`}
               </li>
             ))}
           </ul>

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import type { Settings } from '@/lib/vault/settings';
 import type { VaultStatus } from '@/lib/vault/vault';
 import { callVault } from '@/utils/vault-client';
+import { AlertsSetting } from './AlertsSetting';
 import { AutoLockSetting } from './AutoLockSetting';
 import { BackupExport } from './BackupExport';
 import { BackupImport } from './BackupImport';
@@ -21,6 +22,7 @@ export function SettingsPage({ status, onStatus }: { status: VaultStatus; onStat
       {settings && <DefaultsSetting settings={settings} onSaved={setSettings} />}
       {settings && <PriceOverrides settings={settings} onSaved={setSettings} />}
       {settings && <RetentionSetting settings={settings} onSaved={setSettings} />}
+      {settings && <AlertsSetting settings={settings} onSaved={setSettings} />}
       <ChangePassphrase />
       <BackupExport />
       <BackupImport />

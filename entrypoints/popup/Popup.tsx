@@ -5,6 +5,7 @@ import { UnlockForm } from '@/components/UnlockForm';
 import { useVaultStatus } from '@/components/useVaultStatus';
 import type { ProxyHealth } from '@/lib/usage/health';
 import { callVault } from '@/utils/vault-client';
+import { PopupSummary } from './PopupSummary';
 
 function openDashboard(page = 'keys') {
   void browser.tabs.create({ url: browser.runtime.getURL(`/options.html#/${page}`) });
@@ -60,6 +61,7 @@ export function Popup() {
       {status.exists && status.unlocked && (
         <>
           <p role="status">Unlocked. Locks after {status.autoLockMinutes} min of inactivity.</p>
+          <PopupSummary openDashboard={openDashboard} />
           <div className="row">
             <button type="button" onClick={() => openDashboard()}>
               Open dashboard

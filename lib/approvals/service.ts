@@ -2,6 +2,7 @@ import type { AccessMethod, VaultHandlers } from '../messages/vault-api';
 import type { GrantedResponse } from '../protocol';
 import type { GrantStore } from '../grants/store';
 import type { Grant } from '../grants/types';
+import { appOverviews, type OverviewSources } from '../grants/overview';
 import type { KeyStore, KeySummary } from '../vault/keys';
 import { keyKinds, type KeyKind } from '../providers/kinds';
 import { adapterFor } from '../providers/registry';
@@ -20,6 +21,8 @@ export interface AccessServiceDeps {
   baseUrlFor: (provider: string) => string;
   /** A grant was revoked: cut its calls in flight and tell every page of its origin. */
   onRevoked: (grant: Grant, token: string) => void;
+  /** Where the Apps page's spend and last use come from: the ledger's counters and the usage index. */
+  usage?: OverviewSources;
   now?: () => number;
 }
 
@@ -45,6 +48,11 @@ function hostFor(keys: KeySummary[]): (provider: string) => string | null | unde
 /** The approval window's and the Apps page's side of access: decide requests, list and revoke grants. */
 export function accessService(deps: AccessServiceDeps): VaultHandlers<AccessMethod> {
   const now = deps.now ?? Date.now;
+  async function revoke(id: string): Promise<void> {
+    const token = await deps.grants.tokenOf(id);
+    const grant = await deps.grants.revoke(id);
+    if (grant && token) deps.onRevoked(grant, token);
+  }
   return {
     async pendingApprovals() {
       deps.vault.requireKey();
@@ -85,10 +93,38 @@ export function accessService(deps: AccessServiceDeps): VaultHandlers<AccessMeth
       return deps.grants.list();
     },
     async revokeGrant({ id }) {
-      const token = await deps.grants.tokenOf(id);
-      const grant = await deps.grants.revoke(id);
-      if (grant && token) deps.onRevoked(grant, token);
+      await revoke(id);
       return null;
+    },
+    async revokeOrigin({ origin }) {
+      deps.vault.requireKey();
+      const live = (await deps.grants.list()).filter((g) => g.origin === origin && g.revokedAt === 0);
+      for (const grant of live) await revoke(grant.id);
+      return { revoked: live.length };
+    },
+    async pauseGrant({ id }) {
+      deps.vault.requireKey();
+      await deps.grants.setPaused(id, true);
+      return null;
+    },
+    async resumeGrant({ id }) {
+      deps.vault.requireKey();
+      await deps.grants.setPaused(id, false);
+      return null;
+    },
+    async editGrant(edit) {
+      deps.vault.requireKey();
+      await deps.grants.edit(edit);
+      return null;
+    },
+    async appOverview() {
+      deps.vault.requireKey();
+      // Without a usage source (tests of approval alone) every grant reads as unused.
+      const none: OverviewSources = {
+        snapshot: async () => ({ day: '', dayRequests: 0, daySpentUsd: 0, dayReservedUsd: 0, month: '', monthSpentUsd: 0, monthReservedUsd: 0, lastMinuteRequests: 0 }),
+        lastUsed: async () => undefined,
+      };
+      return appOverviews(await deps.grants.list(), deps.usage ?? none, now());
     },
   };
 }

@@ -33,7 +33,7 @@ const versions = Object.keys(TABLES_BY_VERSION).map(Number);
 
 describe('migrations from every shipped schema', () => {
   it('has a fixture for every version, the current one included', () => {
-    expect(versions).toEqual([1, 2, 3, 4]);
+    expect(versions).toEqual([1, 2, 3, 4, 5]);
     expect(new VaultDb('probe').verno).toBe(Math.max(...versions));
   });
 
@@ -41,7 +41,7 @@ describe('migrations from every shipped schema', () => {
     const fixture = load(version);
     const db = new VaultDb(await writtenBy(version, fixture));
     await db.open();
-    expect(db.verno).toBe(4);
+    expect(db.verno).toBe(5);
 
     // Nothing lost, nothing changed: every table holds exactly its rows, bytes included.
     for (const [table, rows] of Object.entries(fixture.tables)) expect(byId(await db.table(table).toArray()), table).toEqual(byId(rows));
@@ -63,6 +63,17 @@ describe('migrations from every shipped schema', () => {
     // The new index answers for old rows too.
     const usage = (fixture.tables.usage ?? []) as UsageRow[];
     expect(await db.usage.where('status').equals('interrupted').count()).toBe(usage.filter((r) => r.status === 'interrupted').length);
+    // Version 5's compound indexes answer for old rows: a grant's calls and an origin's, newest first.
+    for (const grantId of new Set(usage.map((r) => r.grantId))) {
+      const newest = await db.usage.where('[grantId+time]').between([grantId, Dexie.minKey], [grantId, Dexie.maxKey]).last();
+      expect(newest?.time).toBe(Math.max(...usage.filter((r) => r.grantId === grantId).map((r) => r.time)));
+    }
+    const origin = usage[0]?.origin;
+    if (origin) expect(await db.usage.where('[origin+time]').between([origin, 0], [origin, Infinity]).count()).toBe(usage.filter((r) => r.origin === origin).length);
+    // A grant paused under version 5 is still paused; older grants are not.
+    const paused = ((fixture.tables.grants ?? []) as { id: string; pausedAt?: number }[]).filter((g) => g.pausedAt);
+    expect(paused.length).toBe(version >= 5 ? 1 : 0);
+    for (const g of paused) expect((await db.grants.get(g.id))?.pausedAt).toBe(g.pausedAt);
 
     // A reservation left by a worker of that version is billed once on the next start, its row kept or made.
     const held = (fixture.tables.reservations ?? []) as Reservation[];

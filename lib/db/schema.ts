@@ -55,5 +55,9 @@ export class VaultDb extends Dexie {
     // Write-ahead rows: an admitted call's row exists from admission on (`started`), so the dashboard
     // finds calls in flight or interrupted by status. Rows, counters and reservations are unchanged.
     this.version(4).stores({ usage: 'id, time, grantId, status' });
+    // The dashboard: Activity filters read one compound index each (newest first within a filter),
+    // and Apps finds a grant's last call without scanning its rows. Rows are unchanged; grants may
+    // carry `pausedAt` (not indexed).
+    this.version(5).stores({ usage: 'id, time, grantId, status, [grantId+time], [origin+time], [provider+time], [model+time], [status+time]' });
   }
 }

@@ -1,3 +1,4 @@
+import Dexie from 'dexie';
 import type { UsageRow, UsageSink } from '../usage/types';
 import type { VaultDb } from './schema';
 
@@ -8,7 +9,15 @@ import type { VaultDb } from './schema';
  * batches so that an app hammering a refusal does not queue one transaction per call; a refusal
  * still in the batch when the worker dies costs the history one line of a call that never left.
  */
-export function dexieUsageLog(db: VaultDb): UsageSink & { recent(limit: number): Promise<UsageRow[]>; all(): Promise<UsageRow[]>; flush(): Promise<void> } {
+export interface UsageReader {
+  recent(limit: number): Promise<UsageRow[]>;
+  all(): Promise<UsageRow[]>;
+  /** Epoch ms of a grant's latest call, from the `[grantId+time]` index. */
+  lastUsed(grantId: string): Promise<number | undefined>;
+  flush(): Promise<void>;
+}
+
+export function dexieUsageLog(db: VaultDb): UsageSink & UsageReader {
   let batch: UsageRow[] = [];
   let writing: Promise<void> | undefined;
 
@@ -32,6 +41,10 @@ export function dexieUsageLog(db: VaultDb): UsageSink & { recent(limit: number):
     async recent(limit) {
       await flush();
       return db.usage.orderBy('time').reverse().limit(limit).toArray();
+    },
+    async lastUsed(grantId) {
+      await flush();
+      return (await db.usage.where('[grantId+time]').between([grantId, Dexie.minKey], [grantId, Dexie.maxKey]).last())?.time;
     },
     /** Every row, oldest first: for the CSV export. */
     async all() {

@@ -2,6 +2,7 @@ import type { GrantRow, VaultDb } from '../db/schema';
 import { grantedResponse, type GrantedAuthorizationDetail, type GrantedResponse, type OkapClient } from '../protocol';
 import { openText, sealText } from '../vault/aead';
 import { hashToken, newToken } from './token';
+import { editedDetail, GrantEditError, type GrantEdit } from './edit';
 import type { Grant, GrantLookup } from './types';
 
 const tokenAd = (id: string) => `grant:${id}`;
@@ -84,6 +85,35 @@ export class GrantStore implements GrantLookup {
     const revoked = { ...withoutToken(row), revokedAt };
     this.byHash.set(row.tokenHash, revoked);
     return revoked;
+  }
+
+  /**
+   * Pauses or resumes a live grant. The cache by token hash is updated in the same step, so the
+   * next proxied call sees the change (the proxy looks every call's grant up here).
+   */
+  async setPaused(id: string, paused: boolean): Promise<Grant> {
+    return this.change(id, () => ({ pausedAt: paused ? this.now() : 0 }));
+  }
+
+  /** Edits one granted detail's models, limits and expiry; the next call is checked against them. */
+  async edit(edit: GrantEdit): Promise<Grant> {
+    return this.change(edit.grantId, (row) => {
+      const index = row.details.findIndex((d) => d.provider === edit.provider);
+      if (index < 0) throw new GrantEditError(`This grant does not cover ${edit.provider}.`);
+      const details = row.details.map((d, i) => (i === index ? editedDetail(d, edit, this.now()) : d));
+      return { details, expiresAt: Math.max(...details.map((d) => Date.parse(d.expires))) };
+    });
+  }
+
+  /** One change to a live grant, written to the database and then to the cache. */
+  private async change(id: string, patch: (row: GrantRow) => Partial<GrantRow>): Promise<Grant> {
+    const row = await this.db.grants.get(id);
+    if (!row || !isLive(row, this.now())) throw new GrantEditError('That grant is no longer live.');
+    const changes = patch(row);
+    await this.db.grants.update(id, changes);
+    const changed = withoutToken({ ...row, ...changes });
+    this.byHash.set(row.tokenHash, changed);
+    return changed;
   }
 
   /** The token of a grant, to tell its origin's pages which token stopped working. */

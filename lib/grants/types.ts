@@ -14,6 +14,8 @@ export interface Grant {
   expiresAt: number;
   /** Epoch ms; 0 while live. */
   revokedAt: number;
+  /** Epoch ms the owner paused it; absent or 0 while it answers calls. Absent in rows before version 5. */
+  pausedAt?: number;
 }
 
 /** What the proxy needs of the grant store. */

@@ -8,6 +8,7 @@ import { z } from 'zod';
 export const OKAP_WIRE_ERROR_TYPES = [
   'token_revoked',
   'token_expired',
+  'token_paused',
   'token_invalid',
   'origin_mismatch',
   'provider_not_granted',
@@ -40,6 +41,7 @@ export const okapErrorBodySchema = z.object({
 const DEFAULT_MESSAGES: Readonly<Record<OkapWireErrorType, string>> = {
   token_revoked: 'This OKAP token has been revoked',
   token_expired: 'This OKAP token has expired',
+  token_paused: 'The owner of this OKAP vault has paused this token; calls resume when they resume it',
   token_invalid: 'This OKAP token is not valid',
   origin_mismatch: 'This OKAP token was granted to another site',
   provider_not_granted: 'This OKAP token does not grant access to this provider',

@@ -47,11 +47,13 @@ export async function findGrant(token: string | undefined, grants: GrantLookup):
 
 /**
  * The grant's detail for the provider, if the grant may be used now from here. Revocation is
- * checked first: a revoked token says so even when it has also expired.
+ * checked first: a revoked token says so even when it has also expired. A pause comes after both:
+ * resuming cannot bring back a token that is gone.
  */
 export function liveDetail(grant: Grant, target: Target, ctx: ProxyContext, now: number): GrantedAuthorizationDetail {
   if (grant.revokedAt > 0) throw new ProxyError('token_revoked');
   if (grant.expiresAt <= now) throw new ProxyError('token_expired');
+  if (grant.pausedAt) throw new ProxyError('token_paused');
   if (ctx.origin !== undefined && ctx.origin !== grant.origin) throw new ProxyError('origin_mismatch');
   const detail = grant.details.find((d) => d.provider === target.providerId);
   if (!detail) throw new ProxyError('provider_not_granted');

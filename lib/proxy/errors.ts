@@ -13,6 +13,8 @@ const STATUS: Readonly<Record<ProxyErrorType, number>> = {
   token_revoked: 401,
   token_expired: 401,
   origin_mismatch: 401,
+  // Not an authentication failure: the token is good, its owner has stopped it for now.
+  token_paused: 403,
   provider_not_granted: 403,
   model_not_granted: 403,
   capability_not_granted: 403,

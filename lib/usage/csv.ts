@@ -27,9 +27,17 @@ function cell(value: unknown): string {
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
+/** The header line, CRLF-terminated. */
+export const usageCsvHeader = () => COLUMNS.join(',') + '\r\n';
+
+/** Rows as CSV lines (no header), each CRLF-terminated: a chunk of a streamed export. */
+export function usageCsvLines(rows: readonly UsageRow[]): string {
+  let out = '';
+  for (const row of rows) out += COLUMNS.map((c) => cell(c === 'time' ? new Date(row.time).toISOString() : row[c])).join(',') + '\r\n';
+  return out;
+}
+
 /** The activity log as CSV, one call a line, times in ISO 8601 UTC. */
 export function usageCsv(rows: readonly UsageRow[]): string {
-  const lines = [COLUMNS.join(',')];
-  for (const row of rows) lines.push(COLUMNS.map((c) => cell(c === 'time' ? new Date(row.time).toISOString() : row[c])).join(','));
-  return lines.join('\r\n') + '\r\n';
+  return usageCsvHeader() + usageCsvLines(rows);
 }

@@ -23,6 +23,8 @@ const fields = {
   priceOverrides: z.array(priceOverrideSchema).max(500),
   /** Days the activity log keeps a call's row; older rows are pruned in the background. Limits never read rows. */
   usageRetentionDays: z.number().int().min(7).max(36500),
+  /** A browser notification when a grant reaches 80% and 100% of a daily or monthly spend limit. */
+  spendAlerts: z.boolean(),
 };
 
 /** User preferences. Not secret; kept in the vault database so a backup can carry them. */
@@ -33,6 +35,7 @@ export const settingsSchema = z.object({
   timeZone: fields.timeZone.default(''),
   priceOverrides: fields.priceOverrides.default([]),
   usageRetentionDays: fields.usageRetentionDays.default(365),
+  spendAlerts: fields.spendAlerts.default(true),
 });
 /** A change to some settings: no defaults here, or a patch would reset what it does not name. */
 export const settingsPatchSchema = z.object(fields).partial();
