@@ -62,7 +62,7 @@ describe('accessibility of every page, light and dark', () => {
 
   // Skipped: it passed alone (all pages, both themes) but hung intermittently under load before the
   // deadline; the cause is not found yet (see the issue 11 report).
-  it.skip('approval window, dashboard pages, popup unlocked and locked', async () => {
+  it.skip('approval window, dashboard pages, popup unlocked and locked [skipped: the audit hangs intermittently after the onboarding audit; cause not found yet, issue 11 stays open]', async () => {
     const options = await createVault(ext, 'violet harbor lantern 42');
     await addKey(options, { kind: 'openai', label: 'Work', secret: 'sk-test-0123456789abcdefXYZ', baseUrl: 'http://127.0.0.1:9/v1' });
     const app = await ext.newTab();
