@@ -62,7 +62,7 @@ export default defineBackground(() => {
   // The alerts read the ledger the proxy builds, so the proxy calls them through this late binding.
   let alertOnSettled: (grantId: string, provider: string) => void = () => undefined;
   const proxy = localProxy({ db, vault, grants, keys, onSettled: (g, p) => alertOnSettled(g, p) });
-  const notify = spendNotifications({ db, vault, snapshot: proxy.snapshot });
+  const notify = spendNotifications({ db, settings: proxy.settings, snapshot: proxy.snapshot });
   alertOnSettled = (g, p) => void notify(g, p);
   const importPlans = new ImportPlans();
 

@@ -99,6 +99,8 @@ export function localProxy({
 
   return {
     usage,
+    /** Settings as the proxy holds them (refreshed on every change): no read per call for who needs them. */
+    settings: (): Settings => settings,
     async refreshSettings() {
       await refreshSettings();
       prune();

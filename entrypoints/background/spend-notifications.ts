@@ -2,7 +2,7 @@ import { browser } from 'wxt/browser';
 import { spendAlerts, type AlertMemory, type SpendAlert } from '@/lib/alerts/spend';
 import type { VaultDb } from '@/lib/db/schema';
 import type { CounterSnapshot } from '@/lib/limits/types';
-import type { Vault } from '@/lib/vault/vault';
+import type { Settings } from '@/lib/vault/settings';
 
 const MEMORY_KEY = 'spendAlertsFired';
 const PREFIX = 'okap-spend:';
@@ -17,7 +17,7 @@ const storageMemory: AlertMemory = {
 };
 
 /** Wires the spend alerts (decided in lib/alerts) to browser notifications; a click opens the app on the Apps page. */
-export function spendNotifications(deps: { db: VaultDb; vault: Vault; snapshot: (grantId: string, provider: string, now: number) => Promise<CounterSnapshot> }) {
+export function spendNotifications(deps: { db: VaultDb; settings: () => Settings; snapshot: (grantId: string, provider: string, now: number) => Promise<CounterSnapshot> }) {
   const alerts = spendAlerts(storageMemory);
 
   browser.notifications.onClicked.addListener((id) => {
@@ -40,7 +40,8 @@ export function spendNotifications(deps: { db: VaultDb; vault: Vault; snapshot: 
 
   return async function onSettled(grantId: string, provider: string): Promise<void> {
     try {
-      if (!(await deps.vault.settings()).spendAlerts) return;
+      // The proxy's cached settings: this runs after every settled call, so it reads no settings row.
+      if (!deps.settings().spendAlerts) return;
       const grant = await deps.db.grants.get(grantId);
       const detail = grant?.details.find((d) => d.provider === provider);
       if (!grant || !detail?.limits) return;
