@@ -11,6 +11,7 @@ import { launchWithExtension, type ExtensionBrowser } from '../support/browser';
 import { addKey, approvalWindow, approve, createVault } from '../support/flows';
 import { buildSdkApp } from '../support/sdk-app';
 import { serveStatic } from '../support/site';
+import { storeRowsVia } from '../support/storage';
 import { startUpstream } from '../support/upstream';
 import { installRunner, plan, PROVIDERS, LIMITS, ROUNDS, SEED, seeded, type CallSpec, type Json, type Stop } from './soak-kit';
 
@@ -22,25 +23,8 @@ let site: Awaited<ReturnType<typeof serveStatic>>;
 const pages: Record<'a' | 'b', Page> = {} as Record<'a' | 'b', Page>;
 let monitor: Page;
 
-/** Everything in one IndexedDB store of the extension, read from the monitor page. */
-async function storeRows(store: string): Promise<Json[]> {
-  return monitor.evaluate(
-    (name) =>
-      new Promise<unknown[]>((resolve, reject) => {
-        const open = indexedDB.open('okap-vault');
-        open.onerror = () => reject(open.error);
-        open.onsuccess = () => {
-          const request = open.result.transaction(name).objectStore(name).getAll();
-          request.onsuccess = () => {
-            open.result.close();
-            resolve(request.result);
-          };
-          request.onerror = () => reject(request.error);
-        };
-      }),
-    store,
-  ) as Promise<Json[]>;
-}
+/** Everything in one IndexedDB store of the extension, read from the standing monitor page (polled every 10 ms). */
+const storeRows = (store: string): Promise<Json[]> => storeRowsVia<Json>(monitor, store);
 
 /** Started rows (admitted, not settled), of the given calls only when named. */
 const startedRows = async (models?: Set<string>) =>

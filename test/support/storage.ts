@@ -1,3 +1,4 @@
+import type { Page } from 'puppeteer-core';
 import type { ExtensionBrowser } from './browser';
 
 /**
@@ -35,25 +36,31 @@ export async function dumpStorage(ext: ExtensionBrowser): Promise<string> {
   }
 }
 
-/** Every row of one of the vault's IndexedDB stores (`grants`, `usage`, `reservations`…). */
+/** Every row of one of the vault's IndexedDB stores (`grants`, `usage`, `reservations`…), read through `page`. */
+export function storeRowsVia<T = unknown>(page: Page, store: string): Promise<T[]> {
+  return page.evaluate(
+    (name) =>
+      new Promise<unknown[]>((resolve, reject) => {
+        const open = indexedDB.open('okap-vault');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const request = open.result.transaction(name).objectStore(name).getAll();
+          request.onsuccess = () => {
+            open.result.close();
+            resolve(request.result);
+          };
+          request.onerror = () => reject(request.error);
+        };
+      }),
+    store,
+  ) as Promise<T[]>;
+}
+
+/** Every row of one of the vault's IndexedDB stores, through an extension page opened for it. */
 export async function storeRows<T = unknown>(ext: ExtensionBrowser, store: string): Promise<T[]> {
   const page = await ext.openPage('popup.html');
   try {
-    return (await page.evaluate(
-      (name) =>
-        new Promise<unknown[]>((resolve, reject) => {
-          const open = indexedDB.open('okap-vault');
-          open.onerror = () => reject(open.error);
-          open.onsuccess = () => {
-            const request = open.result.transaction(name).objectStore(name).getAll();
-            request.onsuccess = () => {
-              open.result.close();
-              resolve(request.result);
-            };
-          };
-        }),
-      store,
-    )) as T[];
+    return await storeRowsVia<T>(page, store);
   } finally {
     await page.close();
   }
